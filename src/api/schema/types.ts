@@ -39,7 +39,11 @@ export interface FieldSchema {
   listType?: 'atomic' | 'set' | 'map';
   listMapKeys?: string[];
   mapType?: 'atomic' | 'granular';
-  /** Struct-level +structType=atomic on the referenced message is reported on the message. */
+  /** Go JSON facts: `omitempty` in the json tag, and whether the Go field is a pointer (nil-able). */
+  omitEmpty?: boolean;
+  pointer?: boolean;
+  /** Not marked +optional upstream (OpenAPI `required`). */
+  required?: boolean;
 }
 
 export interface MessageSchema {
@@ -64,4 +68,15 @@ export interface FieldNode {
   readonly schema: FieldSchema;
   /** The node of the value (for repeated: of one element; for map: of one value). */
   readonly element: SchemaNode | undefined;
+}
+
+/** Lookup over all built-in schemas (implemented in src/api/schema/index.ts as `builtinSchemas`). */
+export interface SchemaRegistry {
+  message(name: string): MessageSchema | undefined;
+  /** The message of a top-level kind, e.g. ("apps", "v1", "Deployment"). */
+  kindMessage(group: string, version: string, kind: string): MessageSchema | undefined;
+  /** Every top-level kind known, with its message name. */
+  kinds(): Array<{ group: string; version: string; kind: string; message: string }>;
+  /** The root node of a kind for path walks. */
+  node(group: string, version: string, kind: string): SchemaNode | undefined;
 }
