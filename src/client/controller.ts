@@ -1,0 +1,63 @@
+// Runs reconcile workers over a work queue, the loop every controller shares: take a key,
+// reconcile it, forget its failures on success, retry it with backoff on error.
+import type { Logger } from '../api/log.js';
+import { silentLogger } from '../api/log.js';
+import type { WorkQueue } from './workqueue.js';
+
+/** What reconcile may ask for besides success: look at the key again after a while. */
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+export type Reconcile<T> = (key: T) => Promise<void | ReconcileResult>;
+
+export interface RunWorkersOptions {
+  log?: Logger;
+  /** Drop an item after this many failed retries (upstream controllers differ; default: never). */
+  maxRetries?: number;
+}
+
+/**
+ * Starts `workers` concurrent workers; resolves when the queue is shut down (which happens when
+ * `signal` aborts) and every worker has finished its current item.
+ */
+export async function runWorkers<T>(
+  queue: WorkQueue<T>,
+  workers: number,
+  reconcile: Reconcile<T>,
+  signal: AbortSignal,
+  opts: RunWorkersOptions = {},
+): Promise<void> {
+  const log = opts.log ?? silentLogger;
+  const onAbort = () => queue.shutDown();
+  if (signal.aborted) queue.shutDown();
+  else signal.addEventListener('abort', onAbort, { once: true });
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const key = await queue.get();
+      if (key === undefined) return;
+      try {
+        const result = await reconcile(key);
+        queue.forget(key);
+        if (result && result.requeueAfterMs !== undefined) queue.addAfter(key, result.requeueAfterMs);
+      } catch (e) {
+        const retries = queue.numRequeues(key);
+        if (opts.maxRetries !== undefined && retries >= opts.maxRetries) {
+          log.warn('dropping item out of the queue after too many retries', { queue: queue.name, key: String(key), err: e });
+          queue.forget(key);
+        } else {
+          log.info('reconcile failed; will retry', { queue: queue.name, key: String(key), retries, err: e });
+          queue.addRateLimited(key);
+        }
+      } finally {
+        queue.done(key);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, workers) }, () => worker()));
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
