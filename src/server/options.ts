@@ -1,0 +1,78 @@
+// Everything `kites server` can be told, with k3s's defaults. The CLI fills this from flags;
+// tests build it with serverOptions({...}).
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { LogLevel } from '../api/log.js';
+import { defaultDataDir } from './data-dir.js';
+
+export const runtimes = ['process', 'containerd', 'simulated'] as const;
+export type RuntimeName = (typeof runtimes)[number];
+export const logLevels: readonly LogLevel[] = ['error', 'warn', 'info', 'debug', 'trace'];
+
+export interface ServerOptions {
+  dataDir: string;
+  /** 0 picks a free port (tests). */
+  httpsListenPort: number;
+  bindAddress: string;
+  /** Where the admin kubeconfig goes; default <data-dir>/kubeconfig.yaml. */
+  writeKubeconfig: string;
+  writeKubeconfigMode: number;
+  /** Empty: the embedded SQLite store in the data dir; else e.g. an etcd endpoint. */
+  datastoreEndpoint: string;
+  disableAgent: boolean;
+  runtime: RuntimeName;
+  logLevel: LogLevel;
+  /** Join token; empty: generated once and kept in <data-dir>/token. */
+  token: string;
+  nodeName: string;
+  tlsSans: string[];
+  clusterCidr: string;
+  serviceCidr: string;
+  clusterDns: string;
+  clusterDomain: string;
+  /** Addresses for LoadBalancer Services (the local cloud provider); empty: node addresses. */
+  lbAddressPool: string;
+  pauseImage: string;
+  ingressHttpPort: number;
+  ingressHttpsPort: number;
+  /** How long start-up may wait for the API server to report ready. */
+  readyTimeoutMs: number;
+}
+
+/** k3s's defaults (cluster-cidr, service-cidr, cluster-dns, pause image) so its docs carry over. */
+export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOptions {
+  const dataDir = overrides.dataDir ?? defaultDataDir();
+  return {
+    dataDir,
+    httpsListenPort: 6443,
+    bindAddress: '0.0.0.0',
+    writeKubeconfig: join(dataDir, 'kubeconfig.yaml'),
+    writeKubeconfigMode: 0o600,
+    datastoreEndpoint: '',
+    disableAgent: false,
+    runtime: defaultRuntime(),
+    logLevel: 'info',
+    token: '',
+    nodeName: hostname().toLowerCase(),
+    tlsSans: [],
+    clusterCidr: '10.42.0.0/16',
+    serviceCidr: '10.43.0.0/16',
+    clusterDns: '10.43.0.10',
+    clusterDomain: 'cluster.local',
+    lbAddressPool: '',
+    pauseImage: 'registry.k8s.io/pause:3.10',
+    ingressHttpPort: 80,
+    ingressHttpsPort: 443,
+    readyTimeoutMs: 60_000,
+    ...stripUndefined(overrides),
+  };
+}
+
+/** Real containers need root (namespaces, cgroups, iptables); elsewhere pods run as processes. */
+export function defaultRuntime(uid = typeof process.getuid === 'function' ? process.getuid() : -1): RuntimeName {
+  return uid === 0 ? 'containerd' : 'process';
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
