@@ -66,6 +66,7 @@ export class LeaderElector {
   private observedRV = '';
   private observedTime = 0;
   private reportedLeader = '';
+  private leading = false;
 
   constructor(readonly options: LeaderElectionOptions) {
     this.leases = options.client.resource<Lease>(leaseResource);
@@ -79,8 +80,9 @@ export class LeaderElector {
     if (this.renewDeadlineMs <= 1.2 * this.retryPeriodMs) throw new Error('renewDeadline must be greater than retryPeriod*1.2');
   }
 
+  /** True while this candidate leads (between onStartedLeading and onStoppedLeading). */
   isLeader(): boolean {
-    return this.observed?.holderIdentity === this.options.identity;
+    return this.leading;
   }
 
   /** The holder last observed ('' if none). */
@@ -93,6 +95,7 @@ export class LeaderElector {
     const reacquire = this.options.reacquire ?? true;
     while (!signal.aborted) {
       if (!(await this.acquire(signal))) break;
+      this.leading = true;
       const leading = new AbortController();
       const stopLeading = () => leading.abort();
       signal.addEventListener('abort', stopLeading, { once: true });
@@ -103,6 +106,7 @@ export class LeaderElector {
       await this.renewLoop(leading.signal);
       signal.removeEventListener('abort', stopLeading);
       leading.abort();
+      this.leading = false;
       this.log.info(signal.aborted ? 'stopped leading' : 'lost leadership', { identity: this.options.identity });
       try {
         this.options.onStoppedLeading?.();
@@ -215,7 +219,7 @@ export class LeaderElector {
 
   /** Clears the holder (keeping leaseTransitions) so another candidate can take the lease at once. */
   private async release(): Promise<void> {
-    if (!this.isLeader()) return;
+    if (this.observed?.holderIdentity !== this.options.identity) return;
     const { namespace, name } = this.options;
     try {
       const lease = await this.leases.get(namespace, name);
