@@ -1,9 +1,32 @@
-// PLACEHOLDER signature (the lead engineer is writing the implementation): the API server.
+// The API server: HTTPS serving with client-certificate and token authentication, routing of
+// resource and non-resource paths, and the in-process transport for components in this process.
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { AddressInfo } from 'node:net';
 import type { Store } from '../storage/store.js';
 import type { RestTransport } from '../client/transport.js';
 import type { Logger } from '../api/log.js';
+import type { ResourceInfo } from '../api/resources/types.js';
+import { builtinResources } from '../api/resources/catalog.js';
+import { errors, StatusError } from '../api/errors.js';
+import { parseRequestInfo, type ResourceRequestInfo } from './request-info.js';
+import type { ApiRequest, ApiResponder, UserInfo } from './http/api-request.js';
+import { readBody } from './http/body.js';
+import { HttpResponder } from './http/http-responder.js';
+import { ResourceHandler } from './handlers/resources.js';
+import { GenericRegistry } from './registry/generic-registry.js';
+import { createHooks } from './hooks.js';
+import { handleNonResource } from './handlers/non-resource.js';
+import { handleVirtual, isVirtual } from './handlers/virtual.js';
+import { InProcessTransport } from './inprocess-transport.js';
+import { bootstrapNamespaces } from './bootstrap.js';
+import { createOpenApiService } from './openapi/index.js';
+import { builtinSchemas } from '../api/schema/index.js';
+import { checkBodyFields } from './field-checks.js';
+import { patchObject } from './patching.js';
 
-export interface UserInfo { username: string; uid?: string; groups: string[] }
+export type { UserInfo } from './http/api-request.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -14,6 +37,7 @@ export interface ApiServerOptions {
   authenticateToken?: (token: string) => UserInfo | undefined;
   /** Shown by /version. */
   version?: { gitVersion: string; major: string; minor: string };
+  now?: () => Date;
 }
 
 export interface ServingOptions {
@@ -24,14 +48,191 @@ export interface ServingOptions {
   key: string;
 }
 
+const masters: UserInfo = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
+const anonymous: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+
 export class ApiServer {
-  constructor(readonly options: ApiServerOptions) {}
-  /** Starts HTTPS serving; resolves once listening. */
-  async listen(_serving: ServingOptions): Promise<{ port: number }> { throw new Error('not implemented yet'); }
-  /** A client transport that calls this server in-process, as the system:masters user. */
-  inProcessTransport(): RestTransport { throw new Error('not implemented yet'); }
-  /** True once the store is open and built-in namespaces exist. */
-  isReady(): boolean { return false; }
-  /** Closes watches, stops serving. */
-  async close(): Promise<void> {}
+  private server?: https.Server;
+  private ready = false;
+  private closing = false;
+  private readonly registries = new Map<string, GenericRegistry>();
+  private readonly resourceHandler: ResourceHandler;
+  private readonly openapi;
+  private readonly now: () => Date;
+  private readonly openRequests = new Set<AbortController>();
+  private resourceList: ResourceInfo[] = [...builtinResources];
+  private serverAddress = '127.0.0.1:6443';
+
+  constructor(readonly options: ApiServerOptions) {
+    this.now = options.now ?? (() => new Date());
+    const hooks = createHooks({ lookupNamespace: (name) => this.registry('', 'namespaces').tryGet('', name) });
+    this.resourceHandler = new ResourceHandler({
+      store: options.store,
+      log: options.log,
+      registryFor: (info) => this.registryFor(info),
+      checkFields: (info, obj, mode, raw) => checkBodyFields(info, obj, mode, raw),
+      applyPatch: (info, type, current, patch, ctx, force) => patchObject(info, type, current, patch, ctx, force),
+      now: this.now,
+    });
+    this.registries.clear();
+    for (const info of this.resourceList) this.registries.set(regKey(info), new GenericRegistry(info, options.store, hooks));
+    this.openapi = createOpenApiService({ schemas: builtinSchemas, resources: () => this.resourceList });
+  }
+
+  /** The resources served now (built-in; custom resources join later). */
+  resources(): readonly ResourceInfo[] {
+    return this.resourceList;
+  }
+
+  private registry(group: string, resource: string): GenericRegistry {
+    const info = this.resourceList.find((r) => r.group === group && r.resource === resource && !r.virtual);
+    if (!info) throw new Error(`no resource ${resource}.${group}`);
+    return this.registryFor(info);
+  }
+
+  registryFor(info: ResourceInfo): GenericRegistry {
+    // Versions of one group-resource share storage keys (autoscaling v1 and v2 HPAs).
+    const r = this.registries.get(regKey(info));
+    if (!r) throw errors.notFound(info.group, info.resource, '');
+    return r;
+  }
+
+  async listen(serving: ServingOptions): Promise<{ port: number }> {
+    await bootstrapNamespaces((ns) => this.registry('', 'namespaces').create('', ns, this.systemContext()));
+    const server = https.createServer({
+      cert: serving.cert, key: serving.key, ca: this.options.clientCA,
+      requestCert: true, rejectUnauthorized: false,
+      keepAliveTimeout: 65_000,
+    }, (req, res) => { void this.serveHttp(req, res); });
+    server.on('clientError', (_err, socket) => socket.destroy());
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(serving.port, serving.host, () => { server.off('error', reject); resolve(); });
+    });
+    const port = (server.address() as AddressInfo).port;
+    this.serverAddress = `${serving.host === '0.0.0.0' || serving.host === '::' ? '127.0.0.1' : serving.host}:${port}`;
+    this.ready = true;
+    return { port };
+  }
+
+  /** Prepares storage (built-in namespaces) without serving HTTPS; for in-process use and tests. */
+  async start(): Promise<void> {
+    await bootstrapNamespaces((ns) => this.registry('', 'namespaces').create('', ns, this.systemContext()));
+    this.ready = true;
+  }
+
+  inProcessTransport(user: UserInfo = masters): RestTransport {
+    return new InProcessTransport((req, res) => this.dispatch(req, res), user);
+  }
+
+  isReady(): boolean {
+    return this.ready && !this.closing;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const c of this.openRequests) c.abort();
+    const server = this.server;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+  }
+
+  private systemContext() {
+    return { user: masters, dryRun: false, warnings: [] as string[], now: this.now, fieldManager: 'kites' };
+  }
+
+  private authenticate(req: IncomingMessage): UserInfo | undefined {
+    const socket = req.socket as TLSSocket;
+    if (socket.authorized) {
+      const cert = socket.getPeerCertificate();
+      if (cert?.subject) {
+        const cn = cert.subject.CN;
+        const o = cert.subject.O;
+        const groups = (Array.isArray(o) ? o : o ? [o] : []).concat('system:authenticated');
+        if (cn) return { username: Array.isArray(cn) ? cn[0] : cn, groups };
+      }
+    }
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ') && this.options.authenticateToken) {
+      return this.options.authenticateToken(auth.slice(7).trim());
+    }
+    return undefined;
+  }
+
+  private async serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const abort = new AbortController();
+    this.openRequests.add(abort);
+    res.on('close', () => { abort.abort(); this.openRequests.delete(abort); });
+    const responder = new HttpResponder(res, req.headers.accept);
+    const user = this.authenticate(req);
+    const apiReq: ApiRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers as Record<string, string | undefined>,
+      body: (() => { let p: Promise<Buffer> | undefined; return () => (p ??= readBody(req)); })(),
+      user: user ?? anonymous,
+      signal: abort.signal,
+    };
+    if (!user && !isPublicPath(url.pathname)) {
+      req.resume();
+      responder.error(errors.unauthorized());
+      return;
+    }
+    await this.dispatch(apiReq, responder);
+  }
+
+  /** Routes one request; never throws (errors become Status responses). */
+  async dispatch(req: ApiRequest, res: ApiResponder): Promise<void> {
+    try {
+      const ri = parseRequestInfo(req.method, req.path, req.query);
+      if (!ri.isResourceRequest) {
+        const handled = await handleNonResource(req, res, {
+          groups: () => this.resourceList,
+          isReady: () => this.isReady(),
+          serverAddress: () => this.serverAddress,
+          version: this.options.version,
+          openapi: this.openapi,
+        });
+        if (!handled) throw notFoundPath();
+        return;
+      }
+      const info = this.resolve(ri);
+      if (isVirtual(info)) return await handleVirtual(info, ri, req, res);
+      await this.resourceHandler.handle(info, ri, req, res);
+    } catch (e) {
+      if (!(e instanceof StatusError)) this.options.log.error('request failed', { method: req.method, path: req.path, err: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      const err = e instanceof StatusError ? e : errors.internal(e instanceof Error ? e.message : String(e), e);
+      if (res.sent) return;
+      res.error(err);
+    }
+  }
+
+  private resolve(ri: ResourceRequestInfo): ResourceInfo {
+    const info = this.resourceList.find((r) => r.group === ri.group && r.version === ri.version && r.resource === ri.resource);
+    if (!info) throw notFoundPath();
+    return info;
+  }
+}
+
+function regKey(info: ResourceInfo): string {
+  return `${info.group}/${info.version}/${info.resource}`;
+}
+
+function notFoundPath(): StatusError {
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', { causes: [] });
+}
+
+// Reachable without credentials: health, version and discovery.
+function isPublicPath(path: string): boolean {
+  if (path === '/healthz' || path === '/livez' || path === '/readyz' || path === '/version' || path === '/version/') return true;
+  if (/^\/(healthz|livez|readyz)\/[a-z0-9-]+$/.test(path)) return true;
+  if (path === '/api' || path === '/api/' || path === '/apis' || path === '/apis/' || path === '/api/v1') return true;
+  return /^\/apis\/[^/]+(\/[^/]+)?\/?$/.test(path);
 }

@@ -1,0 +1,324 @@
+// Serves resource requests (get, list, watch, create, update, patch, delete, deletecollection)
+// for every resource through the generic registry, plus the status and scale subresources.
+import type { ResourceInfo } from '../../api/resources/types.js';
+import type { KubeObject, StoredObject, WatchEvent } from '../../api/types.js';
+import { errors, StatusError } from '../../api/errors.js';
+import type { Logger } from '../../api/log.js';
+import type { ApiRequest, ApiResponder } from '../http/api-request.js';
+import type { ResourceRequestInfo } from '../request-info.js';
+import { decodeBody, decodePatchBody, mediaType, type DecodedBody } from '../http/body.js';
+import { negotiateObjectForm, tableIncludeObject } from '../http/negotiate.js';
+import type { GenericRegistry, DeleteOptions, RequestContext } from '../registry/generic-registry.js';
+import { listPage } from '../registry/list.js';
+import { startWatch } from '../registry/watch.js';
+import { buildFilter } from '../registry/filters.js';
+import { namespacePrefix, resourcePrefix } from '../registry/keys.js';
+import type { Store } from '../../storage/store.js';
+import { buildTable } from '../tables/index.js';
+import { toPartial, toPartialList } from './partial.js';
+import { scaleOf, applyScale } from './scale.js';
+
+export interface ResourceHandlerDeps {
+  store: Store;
+  log: Logger;
+  registryFor(info: ResourceInfo): GenericRegistry;
+  /** Schema-driven checks of a decoded body: unknown fields (per fieldValidation) and types. */
+  checkFields(info: ResourceInfo, obj: KubeObject, mode: FieldValidationMode, rawJson?: string): string[];
+  /** Applies a patch document of `type` to `current`. */
+  applyPatch(info: ResourceInfo, type: string, current: StoredObject, patch: unknown, ctx: RequestContext, force: boolean): KubeObject;
+  now(): Date;
+}
+
+export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
+
+const patchTypes = new Set([
+  'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml',
+]);
+
+export class ResourceHandler {
+  constructor(private readonly deps: ResourceHandlerDeps) {}
+
+  async handle(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder): Promise<void> {
+    const registry = this.deps.registryFor(info);
+    const ctx = this.context(req);
+    const sub = ri.subresource;
+    if (sub && sub !== 'status' && sub !== 'scale' && !(sub === 'finalize' && info.resource === 'namespaces')) {
+      throw errors.notFound(info.group, `${info.resource}/${sub}`, ri.name);
+    }
+    if (sub && !info.subresources?.some((s) => s.name === sub)) throw errors.notFound(info.group, `${info.resource}/${sub}`, ri.name);
+    if (info.namespaced && !ri.namespace && ri.name) throw errors.notFound(info.group, info.resource, ri.name);
+    if (!info.namespaced && ri.namespace) throw errors.notFound(info.group, info.resource, ri.name);
+    try {
+      await this.dispatch(info, ri, req, res, registry, ctx);
+    } finally {
+      res.warnings(ctx.warnings);
+    }
+  }
+
+  private async dispatch(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder, registry: GenericRegistry, ctx: RequestContext): Promise<void> {
+    const ns = ri.namespace;
+    switch (ri.verb) {
+      case 'get': {
+        const obj = await registry.get(ns, ri.name);
+        if (ri.subresource === 'scale') return res.object(200, scaleOf(info, obj));
+        return this.respondObject(info, req, res, 200, obj);
+      }
+      case 'list': return this.list(info, ri, req, res);
+      case 'watch': return this.watch(info, ri, req, res);
+      case 'create': {
+        if (ri.name && !ri.subresource) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+        const decoded = await this.decode(req);
+        const obj = this.checked(info, decoded, req, ctx);
+        const created = await registry.create(ns, obj, ctx);
+        return this.respondObject(info, req, res, 201, created);
+      }
+      case 'update': {
+        const decoded = await this.decode(req);
+        if (ri.subresource === 'scale') {
+          const scale = decoded.object;
+          const updated = await registry.guaranteedUpdate(ns, ri.name, ctx, '', (cur) => {
+            const want = (scale.metadata?.resourceVersion as string | undefined);
+            if (want && want !== cur.metadata.resourceVersion) throw errors.resourceVersionConflict(info.group, info.resource, ri.name);
+            return applyScale(cur, scale);
+          });
+          return res.object(200, scaleOf(info, updated));
+        }
+        const obj = ri.subresource ? decoded.object : this.checked(info, decoded, req, ctx);
+        if (ri.subresource === 'finalize') {
+          const updated = await registry.guaranteedUpdate(ns, ri.name, ctx, '', (cur) => ({ ...cur, spec: { ...(cur.spec as object), finalizers: (obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] } }));
+          return this.respondObject(info, req, res, 200, updated);
+        }
+        if (ri.subresource === 'status') {
+          const want = obj.metadata?.resourceVersion;
+          const updated = await registry.guaranteedUpdate(ns, ri.name, ctx, 'status', (cur) => {
+            if (want && want !== cur.metadata.resourceVersion) throw errors.resourceVersionConflict(info.group, info.resource, ri.name);
+            return obj;
+          });
+          return this.respondObject(info, req, res, 200, updated);
+        }
+        const { object, created } = await registry.update(ns, ri.name, obj, ctx);
+        return this.respondObject(info, req, res, created ? 201 : 200, object);
+      }
+      case 'patch': return this.patch(info, ri, req, res, registry, ctx);
+      case 'delete': {
+        const options = await this.deleteOptions(req);
+        const { object, deleted } = await registry.delete(ns, ri.name, options, ctx);
+        return this.respondObject(info, req, res, deleted || !options.orphanDependents ? 200 : 202, object);
+      }
+      case 'deletecollection': return this.deleteCollection(info, ri, req, res, registry, ctx);
+    }
+  }
+
+  private context(req: ApiRequest): RequestContext {
+    const dryRun = req.query.getAll('dryRun');
+    for (const d of dryRun) if (d !== 'All') throw errors.badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
+    const fieldManager = req.query.get('fieldManager') ?? undefined;
+    if (fieldManager !== undefined && (fieldManager.length > 128 || /[^\x20-\x7e]/.test(fieldManager))) {
+      throw errors.badRequest('fieldManager: Invalid value: must be at most 128 printable characters');
+    }
+    return {
+      user: req.user,
+      dryRun: dryRun.length > 0,
+      fieldManager: fieldManager ?? defaultManager(req.headers['user-agent']),
+      warnings: [],
+      now: () => this.deps.now(),
+    };
+  }
+
+  private async decode(req: ApiRequest): Promise<DecodedBody> {
+    return decodeBody(await req.body(), req.headers['content-type']);
+  }
+
+  private fieldValidation(req: ApiRequest): FieldValidationMode {
+    const v = req.query.get('fieldValidation') ?? 'Warn';
+    if (v !== 'Strict' && v !== 'Warn' && v !== 'Ignore') {
+      throw errors.badRequest(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`);
+    }
+    return v;
+  }
+
+  /** Unknown fields per fieldValidation (Strict: 400; Warn: Warning headers), type errors always. */
+  private checked(info: ResourceInfo, decoded: DecodedBody, req: ApiRequest, ctx: RequestContext): KubeObject {
+    ctx.warnings.push(...this.deps.checkFields(info, decoded.object, this.fieldValidation(req), decoded.rawJson));
+    return decoded.object;
+  }
+
+  private respondObject(info: ResourceInfo, req: ApiRequest, res: ApiResponder, code: number, obj: StoredObject | KubeObject): void {
+    const form = negotiateObjectForm(req.headers.accept);
+    if (form === 'table') {
+      res.object(code, buildTable(info, [obj], { includeObject: tableIncludeObject(req.query), noHeaders: req.query.get('noHeaders') === 'true', now: this.deps.now() }));
+    } else if (form === 'partial') {
+      res.object(code, toPartial(obj));
+    } else {
+      res.object(code, obj);
+    }
+  }
+
+  private async list(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder): Promise<void> {
+    const q = req.query;
+    const { filter } = buildFilter(info, q.get('labelSelector'), q.get('fieldSelector'));
+    const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw errors.badRequest(`limit: Invalid value: "${q.get('limit')}"`);
+    const page = await listPage(this.deps.store, {
+      prefix: namespacePrefix(info, ri.namespace),
+      resourcePrefix: resourcePrefix(info),
+      filter, limit,
+      continueToken: q.get('continue') || undefined,
+      resourceVersion: q.get('resourceVersion') ?? undefined,
+      resourceVersionMatch: q.get('resourceVersionMatch') || undefined,
+    });
+    const listMeta = { resourceVersion: page.resourceVersion, ...(page.continueToken ? { continue: page.continueToken } : {}), ...(page.remainingItemCount ? { remainingItemCount: page.remainingItemCount } : {}) };
+    const form = negotiateObjectForm(req.headers.accept);
+    if (form === 'table') {
+      return res.object(200, buildTable(info, page.items, { includeObject: tableIncludeObject(q), noHeaders: q.get('noHeaders') === 'true', now: this.deps.now(), listMeta }));
+    }
+    if (form === 'partial') return res.object(200, toPartialList(page.items, listMeta));
+    res.object(200, {
+      apiVersion: info.group ? `${info.group}/${info.version}` : info.version,
+      kind: info.listKind ?? `${info.kind}List`,
+      metadata: listMeta,
+      items: page.items,
+    });
+  }
+
+  private async watch(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder): Promise<void> {
+    const q = req.query;
+    const fieldSelector = ri.name ? [`metadata.name=${ri.name}`, q.get('fieldSelector')].filter(Boolean).join(',') : q.get('fieldSelector');
+    const { filter } = buildFilter(info, q.get('labelSelector'), fieldSelector);
+    const form = negotiateObjectForm(req.headers.accept);
+    const includeObject = tableIncludeObject(q);
+    // Upstream picks a random timeout in [minRequestTimeout, 2×minRequestTimeout) when none is given.
+    const timeoutSeconds = q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : 1800 + Math.floor(Math.random() * 1800);
+    const stream = res.stream(200, 'application/json');
+    let first = true;
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    let watcher: { close(): void } | undefined;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      watcher?.close();
+      stream.end();
+    };
+    const send = (ev: WatchEvent<unknown>) => {
+      if (done) return;
+      let object = ev.object;
+      if (form === 'table' && ev.type !== 'ERROR' && ev.type !== 'BOOKMARK') {
+        const table = buildTable(info, [object as StoredObject], { includeObject, now: this.deps.now() }) as { columnDefinitions?: unknown[] };
+        // Column definitions travel only with the first event, as upstream's watch encoder does.
+        if (!first) table.columnDefinitions = [];
+        first = false;
+        object = table;
+      } else if (form === 'partial' && ev.type !== 'ERROR' && ev.type !== 'BOOKMARK') {
+        object = toPartial(object as StoredObject);
+      }
+      if (!stream.write(JSON.stringify({ type: ev.type, object }) + '\n')) finish();
+    };
+    req.signal.addEventListener('abort', finish, { once: true });
+    timer = setTimeout(finish, Math.max(0, timeoutSeconds) * 1000);
+    try {
+      watcher = await startWatch(this.deps.store, {
+        prefix: namespacePrefix(info, ri.namespace),
+        resourcePrefix: resourcePrefix(info),
+        filter,
+        resourceVersion: q.get('resourceVersion') ?? undefined,
+        sendInitialEvents: q.get('sendInitialEvents') === 'true',
+        allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true',
+        apiVersion: info.group ? `${info.group}/${info.version}` : info.version,
+        kind: info.kind,
+      }, { send, end: finish });
+      if (done) watcher.close();
+    } catch (e) {
+      const err = e instanceof StatusError ? e : errors.internal(String((e as Error)?.message ?? e));
+      send({ type: 'ERROR', object: err.toStatus() });
+      finish();
+    }
+  }
+
+  private async patch(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder, registry: GenericRegistry, ctx: RequestContext): Promise<void> {
+    const type = mediaType(req.headers['content-type']);
+    if (!patchTypes.has(type)) throw errors.unsupportedMediaType(type);
+    const patch = decodePatchBody(await req.body(), type);
+    const mode = this.fieldValidation(req);
+    const force = req.query.get('force') === 'true';
+    if (type === 'application/apply-patch+yaml' && !req.query.get('fieldManager')) {
+      throw errors.badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
+    }
+    if (ri.subresource === 'scale') {
+      const updated = await registry.guaranteedUpdate(ri.namespace, ri.name, ctx, '', (cur) => {
+        const scale = this.deps.applyPatch(info, type, scaleOf(info, cur) as StoredObject, patch, ctx, force);
+        return applyScale(cur, scale);
+      });
+      return res.object(200, scaleOf(info, updated));
+    }
+    const sub = ri.subresource === 'status' ? 'status' : '';
+    const mutate = (cur: StoredObject): KubeObject => {
+      const next = this.deps.applyPatch(info, type, cur, patch, ctx, force);
+      const rv = next.metadata?.resourceVersion;
+      if (rv && rv !== cur.metadata.resourceVersion) throw errors.resourceVersionConflict(info.group, info.resource, ri.name);
+      if (!sub) ctx.warnings.push(...this.deps.checkFields(info, next, mode));
+      return next;
+    };
+    if (type === 'application/apply-patch+yaml') {
+      // Server-side apply creates the object when it does not exist yet.
+      const existing = await registry.tryGet(ri.namespace, ri.name);
+      if (!existing) {
+        const base = { apiVersion: info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind, metadata: { name: ri.name, ...(info.namespaced ? { namespace: ri.namespace } : {}) } } as StoredObject;
+        const obj = this.deps.applyPatch(info, type, base, patch, ctx, force);
+        ctx.warnings.push(...this.deps.checkFields(info, obj, mode));
+        const created = await registry.create(ri.namespace, obj, ctx);
+        return this.respondObject(info, req, res, 201, created);
+      }
+    }
+    const updated = await registry.guaranteedUpdate(ri.namespace, ri.name, ctx, sub, mutate);
+    return this.respondObject(info, req, res, 200, updated);
+  }
+
+  private async deleteOptions(req: ApiRequest): Promise<DeleteOptions> {
+    const body = await req.body();
+    let opts: DeleteOptions & Record<string, unknown> = {};
+    if (body.length > 0) {
+      const decoded = decodeBody(body, req.headers['content-type']).object as Record<string, unknown>;
+      if (decoded.kind && decoded.kind !== 'DeleteOptions') throw errors.badRequest(`the body of a delete must be DeleteOptions, not ${String(decoded.kind)}`);
+      opts = decoded as DeleteOptions & Record<string, unknown>;
+    }
+    const q = req.query;
+    if (q.get('gracePeriodSeconds') !== null) opts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
+    if (q.get('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
+    if (q.get('orphanDependents') !== null) opts.orphanDependents = q.get('orphanDependents') === 'true';
+    if (opts.gracePeriodSeconds !== undefined && (!Number.isInteger(opts.gracePeriodSeconds))) {
+      throw errors.badRequest(`gracePeriodSeconds: Invalid value: must be an integer`);
+    }
+    if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
+      throw errors.badRequest(`propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
+    }
+    if (opts.propagationPolicy && opts.orphanDependents !== undefined) {
+      throw errors.badRequest('orphanDependents: Invalid value: both OrphanDependents and PropagationPolicy may not be set');
+    }
+    return opts;
+  }
+
+  private async deleteCollection(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder, registry: GenericRegistry, ctx: RequestContext): Promise<void> {
+    const options = await this.deleteOptions(req);
+    const { filter } = buildFilter(info, req.query.get('labelSelector'), req.query.get('fieldSelector'));
+    const page = await listPage(this.deps.store, { prefix: namespacePrefix(info, ri.namespace), resourcePrefix: resourcePrefix(info), filter });
+    const items: KubeObject[] = [];
+    for (const obj of page.items) {
+      try {
+        items.push((await registry.delete(obj.metadata.namespace ?? '', obj.metadata.name, options, ctx)).object);
+      } catch (e) {
+        if (e instanceof StatusError && e.code === 404) continue;
+        throw e;
+      }
+    }
+    res.object(200, { apiVersion: info.group ? `${info.group}/${info.version}` : info.version, kind: info.listKind ?? `${info.kind}List`, metadata: { resourceVersion: page.resourceVersion }, items });
+  }
+}
+
+/** Upstream's default manager: the user agent up to its first '/' (e.g. "kubectl"). */
+function defaultManager(userAgent: string | undefined): string | undefined {
+  if (!userAgent) return undefined;
+  const m = userAgent.split('/')[0].trim();
+  return m.slice(0, 128) || undefined;
+}

@@ -1,0 +1,56 @@
+// The per-kind steps of a write that are not storage: defaulting, validation, admission and
+// field ownership, wired for the generic registry.
+import type { ResourceInfo } from '../api/resources/types.js';
+import type { KubeObject } from '../api/types.js';
+import { errors } from '../api/errors.js';
+import { applyDefaults } from '../api/defaulting/index.js';
+import { validateObject, validateObjectUpdate, validateStatusUpdate } from '../api/validation/index.js';
+import { updateManagedFields } from '../api/fieldmanager/index.js';
+import { builtinSchemas } from '../api/schema/index.js';
+import type { RegistryHooks } from './registry/generic-registry.js';
+import { systemNamespaces } from './bootstrap.js';
+
+export interface HookDeps {
+  lookupNamespace(name: string): Promise<KubeObject | undefined>;
+}
+
+// Namespaces that can never be deleted (upstream's NamespaceLifecycle immortal set).
+const immortal = new Set(systemNamespaces.filter((n) => n !== 'kube-node-lease'));
+
+export function createHooks(deps: HookDeps): RegistryHooks {
+  return {
+    applyDefaults(info, obj) {
+      applyDefaults(info.group, info.version, info.kind, obj);
+    },
+    validate(info, obj, old, subresource) {
+      const opts = { namespaced: info.namespaced };
+      if (!old) return validateObject(info.group, info.version, info.kind, obj, opts);
+      if (subresource === 'status') return validateStatusUpdate(info.group, info.version, info.kind, obj, old, opts);
+      return validateObjectUpdate(info.group, info.version, info.kind, obj, old, opts);
+    },
+    async admit(info, op, obj) {
+      // NamespaceLifecycle: no new content in missing or terminating namespaces; immortal namespaces stay.
+      if (info.group === '' && info.resource === 'namespaces') {
+        if (op === 'DELETE' && immortal.has(obj.metadata?.name ?? '')) {
+          throw errors.forbidden('', 'namespaces', obj.metadata?.name ?? '', 'this namespace may not be deleted');
+        }
+        return;
+      }
+      if (!info.namespaced || op !== 'CREATE') return;
+      const name = obj.metadata?.namespace ?? '';
+      const ns = await deps.lookupNamespace(name);
+      if (!ns) throw errors.notFound('', 'namespaces', name);
+      if (ns.metadata?.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {
+        throw errors.forbidden(info.group, info.resource, obj.metadata?.name ?? '', `unable to create new content in namespace ${name} because it is being terminated`);
+      }
+    },
+    manageFields(info, obj, old, ctx, subresource) {
+      if (!ctx.fieldManager) return;
+      const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+      const schema = builtinSchemas.node(info.group, info.version, info.kind);
+      const entries = updateManagedFields(old, obj, ctx.fieldManager, 'Update', apiVersion, ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z'), subresource || undefined, schema);
+      obj.metadata = { ...obj.metadata, managedFields: entries };
+      if (!entries.length) delete obj.metadata.managedFields;
+    },
+  } satisfies RegistryHooks;
+}

@@ -1,0 +1,90 @@
+// Request bodies: size limit (3 MiB → 413, as upstream), then JSON, YAML or protobuf by
+// Content-Type. Protobuf is what kubectl's and helm's typed clients send for built-in kinds.
+import type { IncomingMessage } from 'node:http';
+import YAML from 'yaml';
+import { errors } from '../../api/errors.js';
+import type { KubeObject } from '../../api/types.js';
+import { decodeProtobufObject } from '../../api/protobuf/decode.js';
+
+export const maxRequestBodyBytes = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    throw errors.tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      throw errors.tooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+export interface DecodedBody {
+  object: KubeObject;
+  /** The raw JSON text when the body was JSON (for duplicate-field detection). */
+  rawJson?: string;
+}
+
+/** Decodes an object body (create/update/delete options). */
+export function decodeBody(body: Buffer, contentType: string | undefined): DecodedBody {
+  const type = mediaType(contentType);
+  if (body.length === 0) throw errors.badRequest('the body of the request is empty');
+  switch (type) {
+    case 'application/json':
+    case '':
+      return { object: parseJson(body.toString('utf8')), rawJson: body.toString('utf8') };
+    case 'application/yaml':
+    case 'application/x-yaml':
+    case 'text/yaml':
+      return { object: parseYaml(body.toString('utf8')) };
+    case 'application/vnd.kubernetes.protobuf':
+      return { object: decodeProtobufObject(new Uint8Array(body.buffer, body.byteOffset, body.byteLength)) };
+    default:
+      throw errors.unsupportedMediaType(type);
+  }
+}
+
+export function parseJson(text: string): KubeObject {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw errors.badRequest(`error decoding JSON body: ${(e as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw errors.badRequest('the body of the request must be a JSON object');
+  return v as KubeObject;
+}
+
+export function parseYaml(text: string): KubeObject {
+  let v: unknown;
+  try {
+    v = YAML.parse(text, { intAsBigInt: false, uniqueKeys: true });
+  } catch (e) {
+    throw errors.badRequest(`error decoding YAML body: ${(e as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw errors.badRequest('the body of the request must be a YAML object');
+  return v as KubeObject;
+}
+
+/** Patch bodies: JSON (or YAML for apply patches). */
+export function decodePatchBody(body: Buffer, type: string): unknown {
+  const text = body.toString('utf8');
+  if (type === 'application/apply-patch+yaml' || type === 'application/apply-patch+cbor') return parseYaml(text);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw errors.badRequest(`error decoding patch: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './harness.js';
+import { StatusError } from '../../src/api/errors.js';
+import type { KubeObject, WatchEvent } from '../../src/api/types.js';
+
+const cm = { group: '', version: 'v1', resource: 'configmaps', namespaced: true };
+const nsRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false };
+const deployments = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true };
+
+let t: TestApi;
+beforeAll(async () => { t = await startTestApi({ controllers: true }); });
+afterAll(async () => { await t?.stop(); });
+
+async function expectStatus(p: Promise<unknown>, code: number, text?: string): Promise<StatusError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(StatusError);
+    const se = e as StatusError;
+    expect(se.code).toBe(code);
+    if (text) expect(se.message).toContain(text);
+    return se;
+  }
+  throw new Error(`expected a ${code} error`);
+}
+
+describe('API server (in-process)', () => {
+  it('bootstraps the system namespaces', async () => {
+    const list = await t.client.resource(nsRef).list();
+    expect(list.items.map((n) => n.metadata?.name).sort()).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+    expect((list.items[0].status as { phase: string }).phase).toBe('Active');
+  });
+
+  it('creates, reads, updates with concurrency control and deletes', async () => {
+    const c = t.client.resource(cm);
+    const created = await c.create('default', { metadata: { name: 'a' }, data: { k: 'v' } } as KubeObject);
+    expect(created.metadata?.uid).toBeTruthy();
+    expect(created.metadata?.creationTimestamp).toMatch(/Z$/);
+    expect(created.kind).toBe('ConfigMap');
+    await expectStatus(c.create('default', { metadata: { name: 'a' } } as KubeObject), 409, 'configmaps "a" already exists');
+    const updated = await c.update('default', { ...created, data: { k: 'w' } });
+    expect(Number(updated.metadata?.resourceVersion)).toBeGreaterThan(Number(created.metadata?.resourceVersion));
+    await expectStatus(c.update('default', { ...created, data: { k: 'x' } }), 409, 'the object has been modified');
+    await c.delete('default', 'a');
+    await expectStatus(c.get('default', 'a'), 404, 'configmaps "a" not found');
+  });
+
+  it('refuses writes into a missing namespace', async () => {
+    await expectStatus(t.client.resource(cm).create('nope', { metadata: { name: 'x' } } as KubeObject), 404, 'namespaces "nope" not found');
+  });
+
+  it('bumps generation only on spec changes and keeps status on the main resource', async () => {
+    const d = t.client.resource(deployments);
+    const spec = { replicas: 0, selector: { matchLabels: { app: 'g' } }, template: { metadata: { labels: { app: 'g' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } };
+    const created = await d.create('default', { metadata: { name: 'g' }, spec, status: { replicas: 5 } } as KubeObject);
+    expect(created.metadata?.generation).toBe(1);
+    expect(created.status).toBeUndefined();
+    const relabeled = await d.update('default', { ...created, metadata: { ...created.metadata, labels: { x: 'y' } } });
+    expect(relabeled.metadata?.generation).toBe(1);
+    const scaled = await d.update('default', { ...relabeled, spec: { ...spec, replicas: 2 }, status: { replicas: 9 } });
+    expect(scaled.metadata?.generation).toBe(2);
+    expect(scaled.status).toBeUndefined();
+    const st = await d.updateStatus('default', { ...scaled, status: { replicas: 1, observedGeneration: 2 } });
+    expect((st.status as { replicas: number }).replicas).toBe(1);
+    expect(st.metadata?.generation).toBe(2);
+  });
+
+  it('pages lists with continue tokens and label selectors', async () => {
+    const c = t.client.resource(cm);
+    await c.create('kube-public', { metadata: { name: 'unrelated' } } as KubeObject);
+    for (let i = 0; i < 25; i++) await c.create('default', { metadata: { name: `p-${String(i).padStart(2, '0')}`, labels: { batch: i % 2 ? 'odd' : 'even' } } } as KubeObject);
+    const first = await c.list('default', { limit: 10, labelSelector: 'batch' });
+    expect(first.items).toHaveLength(10);
+    expect(first.metadata.continue).toBeTruthy();
+    const all = await c.listAll('default', { limit: 7, labelSelector: 'batch=odd' });
+    expect(all.items).toHaveLength(12);
+    const plain = await c.list('default', { limit: 5 });
+    expect(plain.metadata.remainingItemCount).toBeGreaterThan(0);
+  });
+
+  it('watches from a revision with selector transitions', async () => {
+    const c = t.client.resource(cm);
+    const start = await c.list('default');
+    const abort = new AbortController();
+    const events: WatchEvent<KubeObject>[] = [];
+    const done = (async () => {
+      for await (const ev of c.watch('default', { resourceVersion: start.metadata.resourceVersion, labelSelector: 'w=yes', signal: abort.signal })) {
+        events.push(ev);
+        if (events.length === 3) abort.abort();
+      }
+    })();
+    const w = await c.create('default', { metadata: { name: 'w1', labels: { w: 'yes' } } } as KubeObject);
+    const w2 = await c.update('default', { ...w, metadata: { ...w.metadata, labels: { w: 'no' } } });
+    await c.update('default', { ...w2, metadata: { ...w2.metadata, labels: { w: 'yes' } } });
+    await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
+    abort.abort();
+    expect(events.map((e) => e.type)).toEqual(['ADDED', 'DELETED', 'ADDED']);
+  });
+
+  it('holds objects with finalizers until they are removed', async () => {
+    const c = t.client.resource(cm);
+    await c.create('default', { metadata: { name: 'held', finalizers: ['example.com/hold'] } } as KubeObject);
+    await c.delete('default', 'held');
+    const held = await c.get('default', 'held');
+    expect(held.metadata?.deletionTimestamp).toBeTruthy();
+    await c.patch('default', 'held', 'merge', { metadata: { finalizers: null } });
+    await expectStatus(c.get('default', 'held'), 404);
+  });
+
+  it('deletes a namespace with its content', async () => {
+    const n = t.client.resource(nsRef);
+    await n.create(undefined, { metadata: { name: 'doomed' } } as KubeObject);
+    await t.client.resource(cm).create('doomed', { metadata: { name: 'x' } } as KubeObject);
+    await n.delete(undefined, 'doomed');
+    await expectStatus(t.client.resource(cm).create('doomed', { metadata: { name: 'y' } } as KubeObject), 403, 'being terminated');
+    for (let i = 0; i < 100; i++) {
+      try { await n.get(undefined, 'doomed'); } catch { break; }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await expectStatus(n.get(undefined, 'doomed'), 404);
+    await expectStatus(n.delete(undefined, 'default'), 403, 'may not be deleted');
+  });
+
+  it('supports dry run and generateName', async () => {
+    const c = t.client.resource(cm);
+    await c.create('default', { metadata: { name: 'dry' } } as KubeObject, { dryRun: true });
+    await expectStatus(c.get('default', 'dry'), 404);
+    const g = await c.create('default', { metadata: { generateName: 'gen-' } } as KubeObject);
+    expect(g.metadata?.name).toMatch(/^gen-[a-z0-9]{5}$/);
+  });
+});
