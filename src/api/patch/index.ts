@@ -77,11 +77,12 @@ function decodeBody(body: unknown, prefix: string): unknown {
 
 /** Approximates Go's encoding/json syntax error text for a body JSON.parse rejected. */
 export function goJsonSyntaxError(text: string, e: unknown): string {
-  if (text.trim() === '') return 'unexpected end of JSON input';
-  const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-  if (!m) return 'unexpected end of JSON input';
-  const pos = Number(m[1]);
-  if (pos >= text.length) return 'unexpected end of JSON input';
-  const ch = text[pos];
-  return `invalid character '${ch}' looking for beginning of value`;
+  const msg = e instanceof Error ? e.message : '';
+  if (text.trim() === '' || /end of JSON input/i.test(msg)) return 'unexpected end of JSON input';
+  const token = /Unexpected token '?(.)'?/.exec(msg);
+  const pos = /position (\d+)/.exec(msg);
+  const ch = token ? token[1] : pos && Number(pos[1]) < text.length ? text[Number(pos[1])] : undefined;
+  if (ch === undefined) return 'unexpected end of JSON input';
+  const context = /property name/.test(msg) ? 'looking for beginning of object key string' : 'looking for beginning of value';
+  return `invalid character '${ch}' ${context}`;
 }
