@@ -44,8 +44,6 @@ interface WatchState {
   cursor: number;
   /** The newest revision this watcher was told about, by an event or a progress notification. */
   notified: number;
-  /** False until the first round has checked the starting revision against compaction. */
-  started: boolean;
   active: boolean;
 }
 
@@ -59,7 +57,6 @@ export class WatchHub {
   private revision: number;
   private scheduled: ReturnType<typeof setImmediate> | undefined;
   private progressTimer: ReturnType<typeof setInterval> | undefined;
-  private dispatching = false;
   private progressWatchers = 0;
   private closed = false;
 
@@ -84,11 +81,16 @@ export class WatchHub {
   }
 
   watch(prefix: string, opts: WatchOptions): Watcher {
-    const state: WatchState = { prefix, opts, cursor: opts.afterRevision, notified: opts.afterRevision, started: false, active: true };
+    const state: WatchState = { prefix, opts, cursor: opts.afterRevision, notified: opts.afterRevision, active: true };
     const watcher: Watcher = { close: () => this.remove(state) };
-    if (this.closed) {
-      // Still report asynchronously, like every other watch outcome; close() before then silences it.
-      setImmediate(() => this.end(state, new StoreClosedError()));
+    // History at or below the compacted revision may be gone: the client must re-list. Judged
+    // when the watch is asked for; reported asynchronously like every other outcome (a close()
+    // before then silences it).
+    const compacted = this.history.compactedRevision();
+    const refusal = this.closed ? new StoreClosedError()
+      : opts.afterRevision < compacted ? new StoreCompactedError(opts.afterRevision, compacted) : undefined;
+    if (refusal) {
+      setImmediate(() => this.end(state, refusal));
       return watcher;
     }
     this.watchers.add(state);
@@ -125,7 +127,8 @@ export class WatchHub {
   }
 
   private schedule(): void {
-    if (this.scheduled !== undefined || this.dispatching || this.closed) return;
+    // Also while a round runs (a handler may write): the next round is a separate macrotask.
+    if (this.scheduled !== undefined || this.closed) return;
     this.scheduled = setImmediate(() => {
       this.scheduled = undefined;
       this.dispatch();
@@ -134,28 +137,17 @@ export class WatchHub {
 
   /** One dispatch round: every watcher gets up to batchSize events; another round if any is behind. */
   private dispatch(): void {
-    this.dispatching = true;
     let behind = false;
-    try {
-      for (const w of [...this.watchers]) {
-        if (this.closed) return;
-        if (!w.active) continue;
-        this.advance(w);
-        if (w.active && w.cursor < this.revision) behind = true;
-      }
-    } finally {
-      this.dispatching = false;
+    for (const w of [...this.watchers]) {
+      if (this.closed) return;
+      if (!w.active) continue;
+      this.advance(w);
+      if (w.active && w.cursor < this.revision) behind = true;
     }
     if (behind) this.schedule();
   }
 
   private advance(w: WatchState): void {
-    const compacted = this.history.compactedRevision();
-    if (!w.started) {
-      w.started = true;
-      // History at or below the compacted revision may be gone: the client must re-list.
-      if (w.cursor < compacted) return this.end(w, new StoreCompactedError(w.cursor, compacted));
-    }
     let budget = this.batchSize;
     while (budget > 0 && w.active && w.cursor < this.revision) {
       const batch: StoreEvent[] = [];
@@ -169,6 +161,7 @@ export class WatchHub {
           scannedTo = ev.kv.modRevision;
         }
       } else {
+        const compacted = this.history.compactedRevision();
         if (w.cursor < compacted) return this.end(w, new StoreCompactedError(w.cursor, compacted));
         const upTo = this.ring.coversAfter;
         const events = this.history.readEvents(w.prefix, w.cursor, upTo, budget);
@@ -194,7 +187,7 @@ export class WatchHub {
 
   private notifyProgress(): void {
     for (const w of [...this.watchers]) {
-      if (!w.active || !w.opts.onProgress || !w.started) continue;
+      if (!w.active || !w.opts.onProgress) continue;
       if (w.cursor < this.revision || w.notified >= this.revision) continue;
       w.notified = this.revision;
       try {

@@ -27,6 +27,8 @@ export interface SqliteStoreOptions {
   groupCommit?: boolean;
   /** Hold an exclusive lock on the file so a second process cannot open it (default true). */
   exclusive?: boolean;
+  /** How long opening waits for another process's lock before failing (default 1000 ms). */
+  busyTimeoutMs?: number;
   /** Background compaction; `false` disables it (tests, benchmarks). */
   compaction?: CompactorOptions | false;
   /** Revisions per compaction transaction, between which the event loop runs (default 2000). */
@@ -64,7 +66,7 @@ export class SqliteStore implements Store {
     this.log = opts.log;
     this.compactBatch = opts.compactBatch ?? 2000;
     if (opts.path !== ':memory:') fs.mkdirSync(path.dirname(opts.path), { recursive: true });
-    this.db = new Database(opts.path);
+    this.db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 1000 });
     try {
       applyPragmas(this.db, { exclusive: opts.exclusive ?? true });
       createSchema(this.db);
