@@ -1,0 +1,162 @@
+// `kites server`: flags named as k3s names them, so k3s habits and docs carry over.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { join } from 'node:path';
+import type { LogLevel } from '../api/log.js';
+import { DataDirLockedError, defaultDataDir } from '../server/data-dir.js';
+import { parseFileMode } from '../server/kubeconfig.js';
+import { defaultRuntime, logLevels, runtimes, serverOptions, type RuntimeName, type ServerOptions } from '../server/options.js';
+import type { RunningServer } from '../server/server.js';
+import type { CliIO } from './io.js';
+
+/** How long a SIGTERM may take before the process exits anyway (kubelet's default grace is 30 s; k3s's service unit waits 90 s; the acceptance scripts wait 10 s). */
+const SHUTDOWN_DEADLINE_MS = 8_000;
+
+interface ServerFlags {
+  dataDir?: string;
+  httpsListenPort: number;
+  bindAddress: string;
+  writeKubeconfig?: string;
+  writeKubeconfigMode?: number;
+  datastoreEndpoint?: string;
+  disableAgent?: boolean;
+  runtime?: RuntimeName;
+  logLevel: LogLevel;
+  token?: string;
+  nodeName?: string;
+  tlsSan?: string[];
+  clusterCidr: string;
+  serviceCidr: string;
+  clusterDns: string;
+  clusterDomain: string;
+  lbAddressPool?: string;
+  pauseImage: string;
+  ingressHttpPort: number;
+  ingressHttpsPort: number;
+}
+
+export function serverCommand(io: CliIO): Command {
+  const d = serverOptions({ dataDir: '<data-dir>' });
+  return new Command('server')
+    .description('Run a whole cluster in this process: API server and store now; scheduler, controllers and node agent as they land')
+    .addOption(new Option('-d, --data-dir <dir>', `folder holding state: certificates, database, token (default: ${defaultDataDir({ uid: 1000, home: '~' })}, or ${defaultDataDir({ uid: 0 })} as root)`))
+    .addOption(new Option('--https-listen-port <port>', 'HTTPS port of the API server (0: any free port)').argParser(port).default(d.httpsListenPort))
+    .addOption(new Option('--bind-address <ip>', 'address the API server listens on').default(d.bindAddress))
+    .addOption(new Option('-o, --write-kubeconfig <file>', 'write the admin kubeconfig here once the API serves (default: <data-dir>/kubeconfig.yaml)'))
+    .addOption(new Option('--write-kubeconfig-mode <mode>', 'file mode of the kubeconfig, octal (default: 0600)').argParser(fileMode))
+    .addOption(new Option('--datastore-endpoint <url>', 'store: sqlite:///abs/path.db or memory:// (default: SQLite in <data-dir>/server/db)'))
+    .addOption(new Option('--disable-agent', 'do not run a node agent in the server process (used by the node agent work)'))
+    .addOption(new Option('--runtime <name>', `container runtime of the node agent (used by the node agent work; default: ${defaultRuntime(0)} as root, else ${defaultRuntime(1000)})`).choices(runtimes))
+    .addOption(new Option('--log-level <level>', 'log verbosity').choices(logLevels).default(d.logLevel))
+    .addOption(new Option('-t, --token <token>', 'join token for agents; default: generated once, kept in <data-dir>/token').env('KITES_TOKEN'))
+    .addOption(new Option('--node-name <name>', 'name of this node (used by the node agent work; default: the host name)'))
+    .addOption(new Option('--tls-san <name>', 'extra host name or IP in the serving certificate (repeatable, or comma-separated)').argParser(collect))
+    .addOption(new Option('--cluster-cidr <cidr>', 'pod IP range (used by the networking work)').default(d.clusterCidr))
+    .addOption(new Option('--service-cidr <cidr>', 'Service ClusterIP range (used by the Services work)').default(d.serviceCidr))
+    .addOption(new Option('--cluster-dns <ip>', 'ClusterIP of the cluster DNS Service (used by the DNS work)').default(d.clusterDns))
+    .addOption(new Option('--cluster-domain <domain>', 'cluster DNS domain (used by the DNS work; also in the serving certificate)').default(d.clusterDomain))
+    .addOption(new Option('--lb-address-pool <cidr>', 'addresses for LoadBalancer Services (used by the load balancer work; default: the node addresses)'))
+    .addOption(new Option('--pause-image <ref>', 'image of pod sandboxes (used by the containerd runtime)').default(d.pauseImage))
+    .addOption(new Option('--ingress-http-port <port>', 'HTTP port of the ingress controller (used by the ingress work)').argParser(port).default(d.ingressHttpPort))
+    .addOption(new Option('--ingress-https-port <port>', 'HTTPS port of the ingress controller (used by the ingress work)').argParser(port).default(d.ingressHttpsPort))
+    .action(async (flags: ServerFlags) => {
+      io.exit(await runServer(toServerOptions(flags), io));
+    });
+}
+
+export function toServerOptions(f: ServerFlags): ServerOptions {
+  const dataDir = f.dataDir ?? defaultDataDir();
+  return serverOptions({
+    dataDir,
+    httpsListenPort: f.httpsListenPort,
+    bindAddress: f.bindAddress,
+    writeKubeconfig: f.writeKubeconfig ?? join(dataDir, 'kubeconfig.yaml'),
+    writeKubeconfigMode: f.writeKubeconfigMode,
+    datastoreEndpoint: f.datastoreEndpoint,
+    disableAgent: f.disableAgent,
+    runtime: f.runtime,
+    logLevel: f.logLevel,
+    token: f.token,
+    nodeName: f.nodeName,
+    tlsSans: f.tlsSan,
+    clusterCidr: f.clusterCidr,
+    serviceCidr: f.serviceCidr,
+    clusterDns: f.clusterDns,
+    clusterDomain: f.clusterDomain,
+    lbAddressPool: f.lbAddressPool,
+    pauseImage: f.pauseImage,
+    ingressHttpPort: f.ingressHttpPort,
+    ingressHttpsPort: f.ingressHttpsPort,
+  });
+}
+
+/**
+ * Runs the server until SIGTERM/SIGINT; returns the exit code. A signal stops the components in
+ * reverse order (0 when that finishes within the deadline, 1 otherwise); a second signal exits at once.
+ */
+export async function runServer(options: ServerOptions, io: CliIO): Promise<number> {
+  const abort = new AbortController();
+  let signalled: (() => void) | undefined;
+  const stopRequested = new Promise<void>((resolve) => { signalled = resolve; });
+  let signals = 0;
+  const removeHandler = io.onSignal((sig) => {
+    signals++;
+    if (signals > 1) {
+      io.err(`kites: ${sig} again; exiting now\n`);
+      io.exit(1);
+    }
+    io.err(`kites: ${sig} received; shutting down\n`);
+    abort.abort();
+    signalled!();
+  });
+  try {
+    let running: RunningServer;
+    try {
+      // Loaded here, not at the top: `kites --help` and `kites agent` need none of the server.
+      const { startServer } = await import('../server/server.js');
+      running = await startServer(options, { signal: abort.signal });
+    } catch (err) {
+      if (abort.signal.aborted) return 0; // stopped during start-up, as asked
+      if (err instanceof DataDirLockedError) io.err(`kites: ${err.message}\n`);
+      else io.err(`kites: server failed to start: ${(err as Error).message}\n`);
+      return 1;
+    }
+    await stopRequested;
+    const finished = await withDeadline(running.stop(), SHUTDOWN_DEADLINE_MS);
+    if (!finished) {
+      io.err(`kites: shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting anyway\n`);
+      return 1;
+    }
+    io.err('kites: stopped\n');
+    return 0;
+  } finally {
+    removeHandler();
+  }
+}
+
+async function withDeadline(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([p.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
+  return n;
+}
+
+function fileMode(v: string): number {
+  try {
+    return parseFileMode(v);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message + '.');
+  }
+}
+
+function collect(v: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...v.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+}
