@@ -68,15 +68,18 @@ export function encodeMessage(msg, goStruct, pkg, warnings) {
     const inline = gf !== undefined && gf.embedded && jsonName === '';
     if (inline) flags.push('i');
     if (jsonName === '-') flags.push('x');
-    const optional = markers.includes('optional') || markers.includes('k8s:optional') || jsonOpts.includes('omitempty') || jsonOpts.includes('omitzero');
-    if (!optional && !inline && jsonName !== '-') flags.push('q');
+    // kube-openapi's rule: +required makes a field required, +optional optional; without either,
+    // a json `omitempty` makes it optional.
+    const required = markers.includes('required') ? true : markers.includes('optional') ? false : !jsonOpts.includes('omitempty');
+    if (required && !inline && jsonName !== '-') flags.push('q');
     const mergeKey = gf?.tags.patchMergeKey ?? marker(markers, 'patchMergeKey')[0];
     const strategy = gf?.tags.patchStrategy ?? marker(markers, 'patchStrategy')[0];
     if (mergeKey) flags.push(`k=${check(mergeKey, 'patchMergeKey')}`);
     if (strategy) flags.push(`s=${check(strategy, 'patchStrategy')}`);
-    const listType = marker(markers, 'listType')[0];
+    // Declarative-validation markers (+k8s:listType …) say the same thing in newer types.
+    const listType = marker(markers, 'listType')[0] ?? marker(markers, 'k8s:listType')[0];
     if (listType) flags.push(`l=${check(listType, 'listType')}`);
-    const mapKeys = [...new Set(marker(markers, 'listMapKey'))];
+    const mapKeys = [...new Set([...marker(markers, 'listMapKey'), ...marker(markers, 'k8s:listMapKey')])];
     if (mapKeys.length) flags.push(`K=${mapKeys.map((k) => check(k, 'listMapKey')).join(',')}`);
     const mapType = marker(markers, 'mapType')[0];
     if (mapType) flags.push(`t=${check(mapType, 'mapType')}`);

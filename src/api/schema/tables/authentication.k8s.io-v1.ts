@@ -16,7 +16,7 @@ export const table: SchemaTable = {
     TokenRequestSpec: "audiences:1:s:r:l=atomic expirationSeconds:4:l:p boundObjectRef:3:BoundObjectReference:p attestations:5:AttestationValue:m:o",
     TokenRequestStatus: "token:1:s expirationTimestamp:2:@Time",
     TokenReview: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta:o spec:2:TokenReviewSpec:q status:3:TokenReviewStatus:o",
-    TokenReviewSpec: "token:1:s:o audiences:2:s:r:o:l=atomic",
+    TokenReviewSpec: "token:1:s:o:q audiences:2:s:r:o:l=atomic",
     TokenReviewStatus: "authenticated:1:b:o user:2:UserInfo:o audiences:4:s:r:o:l=atomic error:3:s:o",
     UserInfo: "username:1:s:o uid:2:s:o groups:3:s:r:o:l=atomic extra:4:ExtraValue:m:o",
   },

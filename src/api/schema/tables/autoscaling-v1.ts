@@ -12,7 +12,7 @@ export const table: SchemaTable = {
     CrossVersionObjectReference: "!a kind:1:s:q name:2:s:q apiVersion:3:s:o",
     ExternalMetricSource: "metricName:1:s:q metricSelector:2:k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector:o:p targetValue:3:@Quantity:o:p targetAverageValue:4:@Quantity:o:p",
     ExternalMetricStatus: "metricName:1:s:q metricSelector:2:k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector:o:p currentValue:3:@Quantity:q currentAverageValue:4:@Quantity:o:p",
-    HorizontalPodAutoscaler: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta:o spec:2:HorizontalPodAutoscalerSpec:o status:3:HorizontalPodAutoscalerStatus:o",
+    HorizontalPodAutoscaler: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta:o spec:2:HorizontalPodAutoscalerSpec:o:q status:3:HorizontalPodAutoscalerStatus:o",
     HorizontalPodAutoscalerCondition: "type:1:s:q status:2:s:q lastTransitionTime:3:@Time:o reason:4:s:o message:5:s:o observedGeneration:6:l:o:p",
     HorizontalPodAutoscalerList: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta:o items:2:HorizontalPodAutoscaler:r:q",
     HorizontalPodAutoscalerSpec: "scaleTargetRef:1:CrossVersionObjectReference:q minReplicas:2:i:o:p maxReplicas:3:i:q targetCPUUtilizationPercentage:4:i:o:p",

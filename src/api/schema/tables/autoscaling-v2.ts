@@ -14,7 +14,7 @@ export const table: SchemaTable = {
     ExternalMetricStatus: "metric:1:MetricIdentifier:q current:2:MetricValueStatus:q",
     HPAScalingPolicy: "type:1:s:q value:2:i:q periodSeconds:3:i:q",
     HPAScalingRules: "stabilizationWindowSeconds:3:i:o:p selectPolicy:1:s:o:p policies:2:HPAScalingPolicy:r:o:l=atomic tolerance:4:@Quantity:o:p",
-    HorizontalPodAutoscaler: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta:o spec:2:HorizontalPodAutoscalerSpec:o status:3:HorizontalPodAutoscalerStatus:o",
+    HorizontalPodAutoscaler: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta:o spec:2:HorizontalPodAutoscalerSpec:o:q status:3:HorizontalPodAutoscalerStatus:o",
     HorizontalPodAutoscalerBehavior: "scaleUp:1:HPAScalingRules:o:p scaleDown:2:HPAScalingRules:o:p",
     HorizontalPodAutoscalerCondition: "type:1:s:q status:2:s:q lastTransitionTime:3:@Time:o reason:4:s:o message:5:s:o observedGeneration:6:l:o:p",
     HorizontalPodAutoscalerList: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta:o items:2:HorizontalPodAutoscaler:r:q",

@@ -7,7 +7,7 @@ export const table: SchemaTable = {
   version: "v1",
   kinds: ["Job","JobList","CronJob","CronJobList"],
   messages: {
-    CronJob: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta:o spec:2:CronJobSpec:o status:3:CronJobStatus:o",
+    CronJob: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta:o spec:2:CronJobSpec:o:q status:3:CronJobStatus:o",
     CronJobList: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta:o items:2:CronJob:r:q",
     CronJobSpec: "schedule:1:s:q timeZone:8:s:o:p startingDeadlineSeconds:2:l:o:p concurrencyPolicy:3:s:o suspend:4:b:o:p jobTemplate:5:JobTemplateSpec:q successfulJobsHistoryLimit:6:i:o:p failedJobsHistoryLimit:7:i:o:p",
     CronJobStatus: "active:1:k8s.io.api.core.v1.ObjectReference:r:o:l=atomic lastScheduleTime:4:@Time:o:p lastSuccessfulTime:5:@Time:o:p",
