@@ -28,7 +28,7 @@ export interface FakeApiOptions {
   now?: () => number;
 }
 
-export interface RecordedRequest { method: string; path: string; query: Record<string, string>; watch: boolean }
+export interface RecordedRequest { method: string; path: string; query: Record<string, string>; watch: boolean; body?: unknown }
 
 export type RequestMatcher = (r: RecordedRequest) => boolean;
 
@@ -96,7 +96,7 @@ export class FakeApi implements RestTransport {
   private record(req: RestRequest, watch: boolean): RecordedRequest {
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) query[k] = v;
-    const r = { method: req.method, path: req.path, query, watch };
+    const r: RecordedRequest = { method: req.method, path: req.path, query, watch, body: req.body };
     this.requests.push(r);
     return r;
   }
