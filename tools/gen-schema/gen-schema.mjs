@@ -53,6 +53,7 @@ function typesOnlyPackage(pkg) {
 function main() {
   const args = parseArgs(process.argv.slice(2));
   mkdirSync(args.out, { recursive: true });
+  const metaStructs = goStructsOf(join(args.apimachinery, 'pkg/apis/meta/v1'));
   const written = [];
   const queue = [...PACKAGES];
   const done = new Set();
@@ -61,6 +62,10 @@ function main() {
     const dir = join(args[p.root], p.dir);
     const proto = parseProto(readFileSync(join(dir, 'generated.proto'), 'utf8'));
     const structs = goStructsOf(dir);
+    for (const [name, st] of structs) {
+      // Only aliases of apimachinery's meta/v1 occur in the served packages.
+      if (st.aliasOf?.pkg === 'metav1') structs.set(name, metaStructs.get(st.aliasOf.name) ?? st);
+    }
     const protoNames = new Set(proto.messages.map((m) => m.name));
     const kinds = p.kinds ?? (p.group !== undefined ? registeredKinds(dir, protoNames) : []);
     const warnings = [];

@@ -21,6 +21,9 @@ export function parseGoStructs(text, into = new Map()) {
     const line = raw.trim();
     if (line.startsWith('//')) { comments.push(line.replace(/^\/\/\s?/, '')); continue; }
     if (!current) {
+      // `type List metav1.List`: a struct defined in another package; resolved by the caller.
+      const alias = /^type\s+(\w+)\s+(\w+)\.(\w+)\s*$/.exec(line);
+      if (alias) into.set(alias[1], { name: alias[1], aliasOf: { pkg: alias[2], name: alias[3] }, markers: markersOf(comments), fields: [] });
       const m = /^type\s+(\w+)\s+struct\s*\{\s*$/.exec(line);
       if (m) { current = { name: m[1], markers: markersOf(comments), fields: [] }; depth = 1; }
       comments = [];

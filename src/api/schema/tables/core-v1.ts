@@ -97,7 +97,7 @@ export const table: SchemaTable = {
     LimitRangeList: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta:o items:2:LimitRange:r:q",
     LimitRangeSpec: "limits:1:LimitRangeItem:r:q:l=atomic",
     LinuxContainerUser: "uid:1:l:q gid:2:l:q supplementalGroups:3:l:r:o:l=atomic",
-    List: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta items:2:@RawExtension:r:q",
+    List: "metadata:1:k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta:o items:2:@RawExtension:r:q",
     LoadBalancerIngress: "ip:1:s:o hostname:2:s:o ipMode:3:s:o:p ports:4:PortStatus:r:o:l=atomic",
     LoadBalancerStatus: "ingress:1:LoadBalancerIngress:r:o:l=atomic",
     LocalObjectReference: "!a name:1:s:o",
