@@ -24,7 +24,7 @@ export interface WatchHubOptions {
   /** The store's revision when the hub starts; events before it are only in the backend. */
   startRevision: number;
   history: WatchHistory;
-  /** Recent events kept in memory for replay (default 8192). */
+  /** Recent events kept in memory for replay (default 2048; each holds its value and prevKv). */
   ringSize?: number;
   /** Events given to one watcher per dispatch round before yielding (default 1000). */
   batchSize?: number;
@@ -62,7 +62,7 @@ export class WatchHub {
 
   constructor(opts: WatchHubOptions) {
     this.revision = opts.startRevision;
-    this.ring = new EventRing(opts.ringSize ?? 8192, opts.startRevision);
+    this.ring = new EventRing(opts.ringSize ?? 2048, opts.startRevision);
     this.history = opts.history;
     this.batchSize = opts.batchSize ?? 1000;
     this.progressIntervalMs = opts.progressIntervalMs ?? 1000;

@@ -55,9 +55,13 @@ function rangeStatements(db: Database.Database, bounded: boolean): RangeStatemen
       FROM kv_current c JOIN kv_log l ON l.id = c.id
       WHERE c.key >= ?${upper('c.key')} ORDER BY c.key LIMIT ?`),
     headCount: db.prepare(`SELECT COUNT(*) AS n FROM kv_current WHERE key >= ?${upper('key')}`),
+    // Walks the (key, id) index in key order and keeps each key's newest row at the revision:
+    // no sort, so a page stops after `limit` keys (a GROUP BY would build the whole range first).
     historyList: db.prepare(`SELECT l.key AS key, l.id AS id, l.create_revision AS cr, l.value AS value
-      FROM (${latestAt}) m JOIN kv_log l ON l.id = m.id
-      WHERE l.deleted = 0 ORDER BY l.key LIMIT ?`),
+      FROM kv_log l
+      WHERE l.key >= ?${upper('l.key')} AND l.deleted = 0
+        AND l.id = (SELECT MAX(x.id) FROM kv_log x WHERE x.key = l.key AND x.id <= ?)
+      ORDER BY l.key LIMIT ?`),
     historyCount: db.prepare(`SELECT COUNT(*) AS n FROM (${latestAt}) m JOIN kv_log l ON l.id = m.id WHERE l.deleted = 0`),
     events: db.prepare(`SELECT l.id AS id, l.key AS key, l.deleted AS deleted, l.create_revision AS cr,
         l.prev_revision AS pr, l.value AS value, p.create_revision AS pcr, p.value AS pvalue
