@@ -76,6 +76,14 @@ describe('decodeProtobufObject', () => {
     });
   });
 
+  it('tells the zero Time (an empty message) from the Unix epoch', () => {
+    const lease = (renew: Parameters<typeof sub>[1][]) => decodeProtobufObject(envelope('coordination.k8s.io/v1', 'Lease', msg(sub(2, sub(4, ...renew)))));
+    expect(lease([])).toEqual({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', spec: { renewTime: null } });
+    expect(lease([int(1, 0), int(2, 0)])).toEqual({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', spec: { renewTime: '1970-01-01T00:00:00.000000Z' } });
+    const cond = decodeProtobufObject(envelope('apps/v1', 'Deployment', msg(sub(3, sub(6, str(1, 'Available'), str(2, 'True'), sub(7)))))) as { status: { conditions: unknown[] } };
+    expect(cond.status.conditions).toEqual([{ type: 'Available', status: 'True' }]);
+  });
+
   it('accepts DeleteOptions as meta.k8s.io/v1, v1 and any served group', () => {
     const raw = msg(int(1, 0), sub(2, str(1, 'uid-1')), str(4, 'Foreground'), str(5, 'All'));
     for (const apiVersion of ['meta.k8s.io/v1', 'v1', 'apps/v1']) {

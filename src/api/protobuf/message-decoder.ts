@@ -193,6 +193,8 @@ function readWellKnown(ctx: DecodeContext, r: Reader, end: number, name: WellKno
   let str = '', type = 0, intVal = 0, nanos = 0, seconds = 0;
   let big = 0n;
   let raw: Uint8Array | undefined;
+  // apimachinery writes the zero Time as an empty message (Time.Marshal); 1970-01-01 is not zero.
+  const empty = r.pos === end;
   while (r.pos < end) {
     const tag = r.uint32();
     const num = tag >>> 3;
@@ -226,8 +228,8 @@ function readWellKnown(ctx: DecodeContext, r: Reader, end: number, name: WellKno
     case 'Quantity': return str === '' ? '0' : str;
     case 'IntOrString': return type === 1 ? str : intVal;
     // The zero time marshals to JSON null in Go.
-    case 'Time': return seconds === 0 && nanos === 0 ? null : formatTime(seconds);
-    case 'MicroTime': return seconds === 0 && nanos === 0 ? null : formatMicroTime(seconds, nanos);
+    case 'Time': return empty ? null : formatTime(seconds);
+    case 'MicroTime': return empty ? null : formatMicroTime(seconds, nanos);
     case 'Duration': return formatDuration(big);
     case 'RawExtension': case 'JSON': case 'FieldsV1':
       return rawJson(ctx, raw, name, depth);
