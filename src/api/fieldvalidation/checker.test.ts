@@ -104,8 +104,8 @@ describe('checkFields: unknown fields', () => {
 
 describe('checkFields: type errors', () => {
   it('a string where an int32 is: field path and the Go decoder message', () => {
-    const d = deployment() as ReturnType<typeof deployment> & { spec: { replicas: unknown } };
-    d.spec.replicas = '3';
+    const d = deployment();
+    (d.spec as Record<string, unknown>).replicas = '3';
     const r = checkFields(builtinSchemas, 'apps', 'v1', 'Deployment', d, 'Ignore');
     expect(r.typeErrors.map(String)).toEqual(['spec.replicas: Invalid value: "3": must be of type int32']);
     expect(r.decodeError).toBe('json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
