@@ -1,6 +1,7 @@
-// End-to-end check with the real kubectl: `kubectl explain` resolves the resource through
+// End-to-end checks with the real kubectl: `kubectl explain` resolves the resource through
 // discovery (a minimal stub below) and reads our /openapi/v3 documents; `kubectl create
-// --validate=strict` decides from the PATCH operation's parameters to leave validation to us.
+// --validate=strict` decides from the PATCH operation's parameters to leave validation to us;
+// `kubectl apply` builds its strategic merge patch from the documents' patch metadata.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { execFile } from 'node:child_process';
@@ -65,6 +66,16 @@ describe.skipIf(!hasKubectl())('kubectl against the OpenAPI service', () => {
   let env: NodeJS.ProcessEnv;
   const requests: string[] = [];
   const created: string[] = [];
+  const patches: Array<{ contentType: string; query: string; body: string }> = [];
+  const applied = (containers: Array<{ name: string; image: string }>) => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' },
+    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers } } },
+  });
+  const lastApplied = applied([{ name: 'a', image: 'nginx:1' }]);
+  const liveDeployment = {
+    ...lastApplied,
+    metadata: { ...lastApplied.metadata, uid: 'u1', resourceVersion: '5', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(lastApplied) } },
+  };
 
   beforeAll(async () => {
     const openapi = createOpenApiService({ schemas: builtinSchemas, resources: () => builtinResources });
@@ -85,6 +96,17 @@ describe.skipIf(!hasKubectl())('kubectl against the OpenAPI service', () => {
           created.push(`${url.search} ${body}`);
           res.writeHead(201, { 'Content-Type': 'application/json' });
           res.end(body);
+        });
+        return;
+      }
+      if (url.pathname === '/apis/apps/v1/namespaces/default/deployments/web') {
+        // A live object last applied with one container; kubectl apply computes a 3-way patch.
+        let body = '';
+        req.on('data', (c) => { body += c; });
+        req.on('end', () => {
+          if (req.method === 'PATCH') patches.push({ contentType: String(req.headers['content-type']), query: url.search, body });
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(liveDeployment));
         });
         return;
       }
@@ -149,5 +171,22 @@ describe.skipIf(!hasKubectl())('kubectl against the OpenAPI service', () => {
     expect(r.code).toBe(0);
     expect(created.some((c) => c.includes('fieldValidation=Strict'))).toBe(true);
     expect(requests.some((q) => q.startsWith('GET /openapi/v2'))).toBe(false);
+  });
+
+  it('kubectl apply builds a strategic merge patch from the v3 patch metadata', async () => {
+    const manifest = join(dir, 'deploy.json');
+    writeFileSync(manifest, JSON.stringify(applied([{ name: 'a', image: 'nginx:2' }, { name: 'b', image: 'busybox' }])));
+    // -v=5 makes kubectl log when it cannot use the v3 document for the patch and falls back.
+    const r = await run([...base, 'apply', '-v=5', '-f', manifest], env);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/OpenAPI V3 path does not|error calculating patch|warning/i);
+    expect(requests.some((x) => x.startsWith('GET /openapi/v3/apis/apps/v1?hash='))).toBe(true);
+    expect(patches).toHaveLength(1);
+    expect(patches[0].contentType).toBe('application/strategic-merge-patch+json');
+    expect(patches[0].query).toContain('fieldValidation=Strict');
+    const patch = JSON.parse(patches[0].body) as { spec: { template: { spec: Record<string, unknown> } } };
+    // Merge by the `name` key, as x-kubernetes-patch-merge-key says.
+    expect(patch.spec.template.spec['$setElementOrder/containers']).toEqual([{ name: 'a' }, { name: 'b' }]);
+    expect(patch.spec.template.spec.containers).toEqual(expect.arrayContaining([{ image: 'nginx:2', name: 'a' }, { image: 'busybox', name: 'b' }]));
   });
 });
