@@ -1,6 +1,6 @@
 // A tiny hand-made schema of a few built-in kinds for tests of strategic merge patch and
 // managedFields. Facts (merge keys, strategies, list types, pointers) follow the upstream Go types;
-// only the fields the tests touch are present.
+// only the fields the tests touch are present. Fields are omitempty unless marked otherwise.
 
 import type { FieldNode, FieldSchema, MessageSchema, SchemaNode } from '../../schema/types.js';
 
@@ -23,7 +23,7 @@ const defs: Record<string, Field[]> = {
     { name: 'ownerReferences', type: msg('OwnerReference'), repeated: true, patchStrategy: 'merge', patchMergeKey: 'uid', listType: 'map', listMapKeys: ['uid'] },
     { name: 'managedFields', type: msg('ManagedFieldsEntry'), repeated: true, listType: 'atomic' },
   ],
-  OwnerReference: [{ name: 'uid', type: str }, { name: 'name', type: str }, { name: 'kind', type: str }, { name: 'apiVersion', type: str }],
+  OwnerReference: [{ name: 'uid', type: str, omitEmpty: false }, { name: 'name', type: str, omitEmpty: false }, { name: 'kind', type: str, omitEmpty: false }, { name: 'apiVersion', type: str, omitEmpty: false }],
   ManagedFieldsEntry: [{ name: 'manager', type: str }],
   ConfigMap: [
     { name: 'apiVersion', type: str }, { name: 'kind', type: str }, { name: 'metadata', type: msg('ObjectMeta') },
@@ -32,7 +32,7 @@ const defs: Record<string, Field[]> = {
   ],
   Pod: [{ name: 'apiVersion', type: str }, { name: 'kind', type: str }, { name: 'metadata', type: msg('ObjectMeta') }, { name: 'spec', type: msg('PodSpec') }],
   PodSpec: [
-    { name: 'containers', type: msg('Container'), repeated: true, patchStrategy: 'merge', patchMergeKey: 'name', listType: 'map', listMapKeys: ['name'] },
+    { name: 'containers', type: msg('Container'), omitEmpty: false, repeated: true, patchStrategy: 'merge', patchMergeKey: 'name', listType: 'map', listMapKeys: ['name'] },
     { name: 'initContainers', type: msg('Container'), repeated: true, patchStrategy: 'merge', patchMergeKey: 'name', listType: 'map', listMapKeys: ['name'] },
     { name: 'volumes', type: msg('Volume'), repeated: true, patchStrategy: 'merge,retainKeys', patchMergeKey: 'name', listType: 'map', listMapKeys: ['name'] },
     { name: 'nodeSelector', type: str, map: true },
@@ -43,21 +43,21 @@ const defs: Record<string, Field[]> = {
   Toleration: [{ name: 'key', type: str }, { name: 'operator', type: str }],
   PodSecurityContext: [{ name: 'runAsUser', type: { kind: 'scalar', scalar: 'int64' }, pointer: true }, { name: 'fsGroup', type: { kind: 'scalar', scalar: 'int64' }, pointer: true }],
   Container: [
-    { name: 'name', type: str }, { name: 'image', type: str },
+    { name: 'name', type: str, omitEmpty: false }, { name: 'image', type: str },
     { name: 'args', type: str, repeated: true, listType: 'atomic' },
     { name: 'env', type: msg('EnvVar'), repeated: true, patchStrategy: 'merge', patchMergeKey: 'name', listType: 'map', listMapKeys: ['name'] },
     { name: 'ports', type: msg('ContainerPort'), repeated: true, patchStrategy: 'merge', patchMergeKey: 'containerPort', listType: 'map', listMapKeys: ['containerPort', 'protocol'] },
     { name: 'resources', type: msg('ResourceRequirements') },
     { name: 'volumeMounts', type: msg('VolumeMount'), repeated: true, patchStrategy: 'merge', patchMergeKey: 'mountPath', listType: 'map', listMapKeys: ['mountPath'] },
   ],
-  EnvVar: [{ name: 'name', type: str }, { name: 'value', type: str }, { name: 'valueFrom', type: msg('EnvVarSource'), pointer: true }],
+  EnvVar: [{ name: 'name', type: str, omitEmpty: false }, { name: 'value', type: str }, { name: 'valueFrom', type: msg('EnvVarSource'), pointer: true }],
   EnvVarSource: [{ name: 'fieldRef', type: msg('ObjectFieldSelector'), pointer: true }],
   ObjectFieldSelector: [{ name: 'fieldPath', type: str }],
-  ContainerPort: [{ name: 'containerPort', type: i32 }, { name: 'protocol', type: str }, { name: 'name', type: str }],
+  ContainerPort: [{ name: 'containerPort', type: i32, omitEmpty: false }, { name: 'protocol', type: str }, { name: 'name', type: str }],
   ResourceRequirements: [{ name: 'limits', type: quantity, map: true }, { name: 'requests', type: quantity, map: true }],
-  VolumeMount: [{ name: 'name', type: str }, { name: 'mountPath', type: str }],
+  VolumeMount: [{ name: 'name', type: str, omitEmpty: false }, { name: 'mountPath', type: str, omitEmpty: false }],
   Volume: [
-    { name: 'name', type: str }, { name: 'configMap', type: msg('ConfigMapVolumeSource'), pointer: true },
+    { name: 'name', type: str, omitEmpty: false }, { name: 'configMap', type: msg('ConfigMapVolumeSource'), pointer: true },
     { name: 'emptyDir', type: msg('EmptyDirVolumeSource'), pointer: true },
   ],
   ConfigMapVolumeSource: [{ name: 'name', type: str }],
@@ -65,8 +65,8 @@ const defs: Record<string, Field[]> = {
   Deployment: [{ name: 'apiVersion', type: str }, { name: 'kind', type: str }, { name: 'metadata', type: msg('ObjectMeta') }, { name: 'spec', type: msg('DeploymentSpec') }, { name: 'status', type: msg('DeploymentStatus') }],
   DeploymentStatus: [{ name: 'replicas', type: i32 }],
   DeploymentSpec: [
-    { name: 'replicas', type: i32, pointer: true }, { name: 'selector', type: msg('LabelSelector'), pointer: true },
-    { name: 'template', type: msg('PodTemplateSpec') },
+    { name: 'replicas', type: i32, pointer: true }, { name: 'selector', type: msg('LabelSelector'), pointer: true, omitEmpty: false },
+    { name: 'template', type: msg('PodTemplateSpec'), omitEmpty: false },
     { name: 'strategy', type: msg('DeploymentStrategy'), patchStrategy: 'retainKeys' },
     { name: 'revisionHistoryLimit', type: i32, pointer: true },
   ],
@@ -83,7 +83,8 @@ function message(name: string): MessageSchema {
   if (!fields) throw new Error(`fixture has no message ${name}`);
   return {
     name: `fixture.${name}`,
-    fields: fields.map((f, i) => ({ ...f, number: i + 1, type: f.type ?? str })),
+    // Most Go fields are `omitempty`; the fixture marks the exceptions with omitEmpty: false.
+    fields: fields.map((f, i) => ({ omitEmpty: true, ...f, number: i + 1, type: f.type ?? str })),
     atomic: atomicMessages.has(name) || undefined,
   };
 }
