@@ -14,7 +14,7 @@ export function checkBodyFields(info: ResourceInfo, obj: KubeObject, mode: Field
   if (!builtinSchemas.kindMessage(info.group, info.version, info.kind)) return [];
   const result = checkFields(builtinSchemas, info.group, info.version, info.kind, obj, mode);
   if (result.typeErrors.length) {
-    throw errors.badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${result.typeErrors.map((e) => e.toString()).join(', ')}`);
+    throw errors.badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${result.typeErrors.map((e: { toString(): string }) => e.toString()).join(', ')}`);
   }
   const duplicates = mode !== 'Ignore' && rawJson ? findDuplicateJsonFields(rawJson) : [];
   if (mode === 'Strict') {

@@ -26,13 +26,13 @@ async function expectStatus(p: Promise<unknown>, code: number, text?: string): P
 
 describe('API server (in-process)', () => {
   it('bootstraps the system namespaces', async () => {
-    const list = await t.client.resource(nsRef).list();
+    const list = await t.client.resource<KubeObject>(nsRef).list();
     expect(list.items.map((n) => n.metadata?.name).sort()).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
     expect((list.items[0].status as { phase: string }).phase).toBe('Active');
   });
 
   it('creates, reads, updates with concurrency control and deletes', async () => {
-    const c = t.client.resource(cm);
+    const c = t.client.resource<KubeObject>(cm);
     const created = await c.create('default', { metadata: { name: 'a' }, data: { k: 'v' } } as KubeObject);
     expect(created.metadata?.uid).toBeTruthy();
     expect(created.metadata?.creationTimestamp).toMatch(/Z$/);
@@ -46,11 +46,11 @@ describe('API server (in-process)', () => {
   });
 
   it('refuses writes into a missing namespace', async () => {
-    await expectStatus(t.client.resource(cm).create('nope', { metadata: { name: 'x' } } as KubeObject), 404, 'namespaces "nope" not found');
+    await expectStatus(t.client.resource<KubeObject>(cm).create('nope', { metadata: { name: 'x' } } as KubeObject), 404, 'namespaces "nope" not found');
   });
 
   it('bumps generation only on spec changes and keeps status on the main resource', async () => {
-    const d = t.client.resource(deployments);
+    const d = t.client.resource<KubeObject>(deployments);
     const spec = { replicas: 0, selector: { matchLabels: { app: 'g' } }, template: { metadata: { labels: { app: 'g' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } };
     const created = await d.create('default', { metadata: { name: 'g' }, spec, status: { replicas: 5 } } as KubeObject);
     expect(created.metadata?.generation).toBe(1);
@@ -66,7 +66,7 @@ describe('API server (in-process)', () => {
   });
 
   it('pages lists with continue tokens and label selectors', async () => {
-    const c = t.client.resource(cm);
+    const c = t.client.resource<KubeObject>(cm);
     await c.create('kube-public', { metadata: { name: 'unrelated' } } as KubeObject);
     for (let i = 0; i < 25; i++) await c.create('default', { metadata: { name: `p-${String(i).padStart(2, '0')}`, labels: { batch: i % 2 ? 'odd' : 'even' } } } as KubeObject);
     const first = await c.list('default', { limit: 10, labelSelector: 'batch' });
@@ -79,7 +79,7 @@ describe('API server (in-process)', () => {
   });
 
   it('watches from a revision with selector transitions', async () => {
-    const c = t.client.resource(cm);
+    const c = t.client.resource<KubeObject>(cm);
     const start = await c.list('default');
     const abort = new AbortController();
     const events: WatchEvent<KubeObject>[] = [];
@@ -98,7 +98,7 @@ describe('API server (in-process)', () => {
   });
 
   it('holds objects with finalizers until they are removed', async () => {
-    const c = t.client.resource(cm);
+    const c = t.client.resource<KubeObject>(cm);
     await c.create('default', { metadata: { name: 'held', finalizers: ['example.com/hold'] } } as KubeObject);
     await c.delete('default', 'held');
     const held = await c.get('default', 'held');
@@ -108,11 +108,11 @@ describe('API server (in-process)', () => {
   });
 
   it('deletes a namespace with its content', async () => {
-    const n = t.client.resource(nsRef);
+    const n = t.client.resource<KubeObject>(nsRef);
     await n.create(undefined, { metadata: { name: 'doomed' } } as KubeObject);
-    await t.client.resource(cm).create('doomed', { metadata: { name: 'x' } } as KubeObject);
+    await t.client.resource<KubeObject>(cm).create('doomed', { metadata: { name: 'x' } } as KubeObject);
     await n.delete(undefined, 'doomed');
-    await expectStatus(t.client.resource(cm).create('doomed', { metadata: { name: 'y' } } as KubeObject), 403, 'being terminated');
+    await expectStatus(t.client.resource<KubeObject>(cm).create('doomed', { metadata: { name: 'y' } } as KubeObject), 403, 'being terminated');
     for (let i = 0; i < 100; i++) {
       try { await n.get(undefined, 'doomed'); } catch { break; }
       await new Promise((r) => setTimeout(r, 50));
@@ -122,7 +122,7 @@ describe('API server (in-process)', () => {
   });
 
   it('supports dry run and generateName', async () => {
-    const c = t.client.resource(cm);
+    const c = t.client.resource<KubeObject>(cm);
     await c.create('default', { metadata: { name: 'dry' } } as KubeObject, { dryRun: true });
     await expectStatus(c.get('default', 'dry'), 404);
     const g = await c.create('default', { metadata: { generateName: 'gen-' } } as KubeObject);

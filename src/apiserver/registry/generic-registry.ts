@@ -91,13 +91,14 @@ export class GenericRegistry {
     await this.hooks.admit(this.info, 'CREATE', obj, undefined, ctx);
     this.throwIfInvalid(obj, this.hooks.validate(this.info, obj, undefined, ''));
     this.hooks.manageFields(this.info, obj, undefined, ctx, '');
+    const key = this.key(meta.namespace ?? '', meta.name!);
     if (ctx.dryRun) {
-      if (await this.store.get(this.key(meta.namespace ?? '', meta.name!))) throw errors.alreadyExists(this.info.group, this.info.resource, meta.name!);
+      if (await this.store.get(key)) throw errors.alreadyExists(this.info.group, this.info.resource, meta.name!);
       return obj as StoredObject;
     }
     try {
-      const rev = await this.store.create(this.key(meta.namespace ?? '', meta.name!), encodeObject(obj));
-      meta.resourceVersion = String(rev);
+      const rev = await this.store.create(key, encodeObject(obj));
+      obj.metadata!.resourceVersion = String(rev);
       return obj as StoredObject;
     } catch (e) {
       if (e instanceof StoreKeyExistsError) throw errors.alreadyExists(this.info.group, this.info.resource, meta.name!);
