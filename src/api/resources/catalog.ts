@@ -118,14 +118,14 @@ const batch = groupVersion('batch', 'v1', [
   { resource: 'jobs', kind: 'Job', namespaced: true, categories: all, subresources: [status] },
 ]);
 
-// HorizontalPodAutoscalers are served in autoscaling/v1 and v2 from one stored (v2) form.
+// HorizontalPodAutoscalers are served in autoscaling/v1 and v2 from one stored (v2) form; the
+// categories belong to that one storage upstream, so both versions list the same ones.
 const hpa: Spec = {
   resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'],
-  categories: all, subresources: [status], storageVersion: 'v2',
+  categories: ['all', 'podautoscalers'], subresources: [status], storageVersion: 'v2',
 };
 const autoscalingV1 = groupVersion('autoscaling', 'v1', [hpa]);
-// v2 additionally declares the `podautoscalers` category upstream.
-const autoscalingV2 = groupVersion('autoscaling', 'v2', [{ ...hpa, categories: ['all', 'podautoscalers'] }]);
+const autoscalingV2 = groupVersion('autoscaling', 'v2', [hpa]);
 
 const networking = groupVersion('networking.k8s.io', 'v1', [
   { resource: 'ingressclasses', kind: 'IngressClass', namespaced: false },

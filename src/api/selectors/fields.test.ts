@@ -4,12 +4,12 @@ import { parseFieldSelector, selectableFields, supportedFieldLabels, validateFie
 describe('field selectors', () => {
   it('parses =, == and != and matches', () => {
     const s = parseFieldSelector('metadata.name=a,status.phase!=Failed,spec.nodeName==n1');
-    expect(s.requirements.map((r) => r.operator)).toEqual(['=', '!=', '==']);
+    expect(s.requirements.map((r) => r.operator)).toEqual(['=', '==', '!=']);
     expect(s.matches({ 'metadata.name': 'a', 'status.phase': 'Running', 'spec.nodeName': 'n1' })).toBe(true);
     expect(s.matches({ 'metadata.name': 'a', 'status.phase': 'Failed', 'spec.nodeName': 'n1' })).toBe(false);
     expect(parseFieldSelector('spec.nodeName=').matches({})).toBe(true);
     expect(s.requiresExactMatch('metadata.name')).toBe('a');
-    expect(s.toString()).toBe('metadata.name=a,status.phase!=Failed,spec.nodeName=n1');
+    expect(s.toString()).toBe('metadata.name=a,spec.nodeName=n1,status.phase!=Failed');
   });
 
   it('handles escapes and reports bad terms', () => {

@@ -98,7 +98,9 @@ function unescapeValue(v: string): string {
 /** Parses `?fieldSelector=`; bad syntax is a 400 BadRequest with upstream's message. */
 export function parseFieldSelector(selector: string): FieldSelector {
   const reqs: FieldRequirement[] = [];
-  for (const part of splitTerms(selector)) {
+  // Upstream sorts the raw terms before parsing, which fixes the order of requirements and toString().
+  const parts = splitTerms(selector).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const part of parts) {
     if (part === '') continue;
     const t = splitTerm(part);
     if (!t) throw errors.badRequest(`invalid selector: '${selector}'; can't understand '${part}'`);

@@ -33,6 +33,8 @@ function podFields(o: KubeObject): Record<string, string> {
   const firstIP = Array.isArray(podIPs) && podIPs.length > 0 ? str(podIPs[0], 'ip') : str(o, 'status.podIP');
   return {
     'spec.nodeName': str(o, 'spec.nodeName'),
+    // Old v1 clients send spec.host; upstream converts it to spec.nodeName.
+    'spec.host': str(o, 'spec.nodeName'),
     'spec.restartPolicy': str(o, 'spec.restartPolicy'),
     'spec.schedulerName': str(o, 'spec.schedulerName'),
     'spec.serviceAccountName': str(o, 'spec.serviceAccountName'),
