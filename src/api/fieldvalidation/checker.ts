@@ -10,7 +10,7 @@
 //    `null` is accepted anywhere (Go leaves the zero value).
 import { FieldError, fieldErrors } from '../errors.js';
 import type { SchemaRegistry } from '../schema/types.js';
-import { MessageCompiler, type CompiledField, type CompiledMessage, type ValueShape } from './compiled.js';
+import { MessageCompiler, goTypeName, type CompiledField, type CompiledMessage, type ValueShape } from './compiled.js';
 import { base64Error, durationError, quantityError, timeError } from './formats.js';
 
 export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
@@ -28,6 +28,11 @@ export interface FieldCheckResult {
 
 export interface FieldChecker {
   check(group: string, version: string, kind: string, obj: unknown, mode: FieldValidationMode): FieldCheckResult;
+  /**
+   * Checks `obj` against one message (by proto name), e.g. ObjectMeta of a custom resource;
+   * `at` is the path of `obj` in the whole body ("metadata", "spec.template.metadata").
+   */
+  checkMessage(messageName: string, obj: unknown, mode: FieldValidationMode, at?: string): FieldCheckResult;
 }
 
 /** Upstream's strict decoder stops collecting after this many. */
@@ -205,28 +210,28 @@ class Walk {
 /** Builds a checker over a registry; compiled message tables are cached in the returned instance. */
 export function createFieldChecker(schemas: SchemaRegistry): FieldChecker {
   const compiler = new MessageCompiler(schemas);
+  const run = (messageName: string | undefined, obj: unknown, mode: FieldValidationMode, at?: string): FieldCheckResult => {
+    const result: FieldCheckResult = { errors: [], warnings: [], typeErrors: [] };
+    const compiled = messageName ? compiler.get(messageName) : undefined;
+    if (!compiled || obj === null || obj === undefined) return result; // no schema (custom resources): nothing to say here
+    const walk = new Walk(compiler, mode !== 'Ignore');
+    const root: PathNode | undefined = at ? { parent: undefined, name: at, kind: 'field' } : undefined;
+    if (!isObject(obj)) {
+      const what = typeof obj === 'number' ? `number ${String(obj)}` : jsonKind(obj);
+      walk.typeErrors.push(fieldErrors.typeInvalid(at ?? '', jsonKind(obj), 'must be of type object'));
+      walk.decodeError = `json: cannot unmarshal ${what} into Go value of type ${goTypeName(messageName!)}`;
+    } else {
+      walk.object(obj, compiled, root);
+    }
+    if (mode === 'Strict') result.errors = walk.unknown;
+    else if (mode === 'Warn') result.warnings = walk.unknown;
+    result.typeErrors = walk.typeErrors;
+    if (walk.decodeError !== undefined) result.decodeError = walk.decodeError;
+    return result;
+  };
   return {
-    check(group, version, kind, obj, mode) {
-      const result: FieldCheckResult = { errors: [], warnings: [], typeErrors: [] };
-      const message = schemas.kindMessage(group, version, kind);
-      const compiled = message ? compiler.get(message.name) : undefined;
-      if (!compiled) return result; // no schema (custom resources): nothing to say here
-      const walk = new Walk(compiler, mode !== 'Ignore');
-      if (!isObject(obj)) {
-        if (obj !== null && obj !== undefined) {
-          const what = typeof obj === 'number' ? `number ${String(obj)}` : jsonKind(obj);
-          walk.typeErrors.push(fieldErrors.typeInvalid('', jsonKind(obj), `must be of type object`));
-          walk.decodeError = `json: cannot unmarshal ${what} into Go value of type ${message!.name.split('.').slice(-2).join('.')}`;
-        }
-      } else {
-        walk.object(obj, compiled, undefined);
-      }
-      if (mode === 'Strict') result.errors = walk.unknown;
-      else if (mode === 'Warn') result.warnings = walk.unknown;
-      result.typeErrors = walk.typeErrors;
-      if (walk.decodeError !== undefined) result.decodeError = walk.decodeError;
-      return result;
-    },
+    check: (group, version, kind, obj, mode) => run(schemas.kindMessage(group, version, kind)?.name, obj, mode),
+    checkMessage: (messageName, obj, mode, at) => run(messageName, obj, mode, at),
   };
 }
 

@@ -4,3 +4,4 @@ export { checkFields, createFieldChecker, type FieldChecker, type FieldCheckResu
 export { findDuplicateJsonFields } from './duplicates.js';
 export { cannotBeHandled, fieldValidationError, strictDecodingMessage, warningHeaderValue } from './status.js';
 export { quantityError, timeError, durationError, base64Error } from './formats.js';
+export { createCustomResourceFieldChecker, type CustomResourceFieldChecker } from './custom-resource.js';
