@@ -171,12 +171,13 @@ describe('checkFields: cost', () => {
     expect(checker.check('apps', 'v1', 'Deployment', {}, 'Strict').errors).toEqual([]);
     const real = createFieldChecker(builtinSchemas);
     const d = deployment();
-    real.check('apps', 'v1', 'Deployment', d, 'Strict'); // compile tables once
-    const n = 2000;
+    for (let i = 0; i < 5000; i++) real.check('apps', 'v1', 'Deployment', d, 'Strict'); // compile tables, warm the JIT
+    const n = 5000;
     const start = process.hrtime.bigint();
     for (let i = 0; i < n; i++) real.check('apps', 'v1', 'Deployment', d, 'Strict');
     const perCheckUs = Number(process.hrtime.bigint() - start) / n / 1000;
     console.log(`field check of a Deployment: ${perCheckUs.toFixed(2)} µs`);
+    // Typically 2–5 µs warm (about what JSON.parse of the same body costs); generous bound for slow CI.
     expect(perCheckUs).toBeLessThan(200);
   });
 });
