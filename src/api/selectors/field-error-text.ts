@@ -10,10 +10,13 @@ export interface SelectorFieldError {
   detail: string;
 }
 
-/** Go's rendering of a string (%q) or a []string (%#v). */
+/**
+ * Go's rendering of a string (%q) or a []string (%#v). Empty value lists only reach an error from
+ * the object form, where upstream holds them as a nil slice: `[]string(nil)`.
+ */
 export function goValue(v: string | string[]): string {
   if (typeof v === 'string') return JSON.stringify(v);
-  return v.length === 0 ? '[]string{}' : `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
+  return v.length === 0 ? '[]string(nil)' : `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
 }
 
 export function fieldErrorText(e: SelectorFieldError): string {

@@ -82,7 +82,7 @@ describe('label selector object form', () => {
   it('rejects bad operators and value counts', () => {
     expect(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'Has' }] })).toThrow('"Has" is not a valid label selector operator');
     expect(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }))
-      .toThrow("values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty");
+      .toThrow("values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty");
     expect(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] }))
       .toThrow('values set must be empty for exists and does not exist');
   });
