@@ -148,46 +148,108 @@ export function partitionByPresence(items: unknown[], by: unknown[], mergeKey: s
   return { inPatch, serverOnly };
 }
 
+/**
+ * The live list as upstream's caller still sees it after merging. Upstream merges lists of maps in
+ * place: deleting an element shifts the rest left inside the same Go backing array, and appending
+ * new elements reuses the freed slots. The caller keeps using its old slice header over that array
+ * as the "live order" when it then applies `$setElementOrder`, and that shifted order decides where
+ * server-only items land — so we replay the same slice mechanics to get identical list orders.
+ */
+class GoSliceReplay {
+  private readonly backing: unknown[];
+  private readonly cap: number;
+  private len: number;
+  private detached: unknown[] | undefined;
+
+  constructor(items: unknown[]) {
+    this.backing = [...items];
+    this.cap = items.length; // the apiserver's unstructured lists have cap == len
+    this.len = items.length;
+  }
+
+  items(): unknown[] {
+    return this.detached ?? this.backing.slice(0, this.len);
+  }
+
+  deleteAt(i: number): void {
+    if (this.detached) {
+      this.detached.splice(i, 1);
+      return;
+    }
+    for (let j = i; j < this.len - 1; j++) this.backing[j] = this.backing[j + 1];
+    this.len--;
+  }
+
+  set(i: number, v: unknown): void {
+    if (this.detached) this.detached[i] = v;
+    else this.backing[i] = v;
+  }
+
+  append(v: unknown): void {
+    if (this.detached) this.detached.push(v);
+    else if (this.len < this.cap) this.backing[this.len++] = v;
+    else this.detached = [...this.backing.slice(0, this.len), v]; // Go reallocates: the view no longer changes
+  }
+
+  /** What a slice header of the original length over the original array now reads. */
+  originalView(): unknown[] {
+    return this.backing.slice(0, this.cap);
+  }
+}
+
 /** A field's list value merged per its strategy; lists without the merge strategy are replaced. */
 export function mergeSliceHandler(
   original: unknown, patch: unknown, schema: PatchLookup | undefined, strategy: string, mergeKey: string,
   isDeleteList: boolean, mergeMap: MapMerger,
 ): unknown[] {
+  return mergeSliceHandlerWithView(original, patch, schema, strategy, mergeKey, isDeleteList, mergeMap).merged;
+}
+
+/** As mergeSliceHandler, also returning the original list as upstream's caller sees it afterwards. */
+export function mergeSliceHandlerWithView(
+  original: unknown, patch: unknown, schema: PatchLookup | undefined, strategy: string, mergeKey: string,
+  isDeleteList: boolean, mergeMap: MapMerger,
+): { merged: unknown[]; originalView: unknown[] } {
   if (!Array.isArray(original)) throw smpErrors.badArgType('slice', original);
   if (!Array.isArray(patch)) throw smpErrors.badArgType('slice', patch);
   if (strategy === 'merge' || isDeleteList) return mergeSlice(original, patch, schema, mergeKey, isDeleteList, mergeMap);
-  return patch;
+  return { merged: patch, originalView: original };
 }
 
 function mergeSlice(
   original: unknown[], patch: unknown[], schema: PatchLookup | undefined, mergeKey: string, isDeleteList: boolean, mergeMap: MapMerger,
-): unknown[] {
-  if (original.length === 0 && patch.length === 0) return original;
+): { merged: unknown[]; originalView: unknown[] } {
+  if (original.length === 0 && patch.length === 0) return { merged: original, originalView: original };
   const kind = sliceElementKind(original, patch);
-  let merged: unknown[];
-  let serverOrder = original;
-  let patchItems = patch;
   if (kind !== 'map') {
     // The parallel `$deleteFromPrimitiveList/<field>` list removes values.
-    if (isDeleteList) return original.filter((v) => !patch.some((d) => d === v));
-    merged = [];
+    if (isDeleteList) return { merged: original.filter((v) => !patch.some((d) => d === v)), originalView: original };
+    const merged: unknown[] = [];
     for (const v of [...original, ...patch]) if (!merged.some((m) => m === v)) merged.push(v);
-  } else {
-    if (mergeKey === '') throw smpErrors.failed(`cannot merge lists without merge key for ${schema?.name ?? 'interface {}'}`);
-    const special = mergeSliceWithSpecialElements(original, patch, mergeKey);
-    serverOrder = special.original;
-    patchItems = special.patch;
-    merged = mergeSliceWithoutSpecialElements([...special.original], special.patch, mergeKey, schema, mergeMap);
+    const parts = partitionByPresence(merged, patch, '');
+    return { merged: normalizeElementOrder(parts.inPatch, parts.serverOnly, patch, original, '', kind), originalView: original };
   }
-  const parts = kind === 'map' ? partitionByPresence(merged, patchItems, mergeKey) : partitionByPresence(merged, patchItems, '');
-  return normalizeElementOrder(parts.inPatch, parts.serverOnly, patchItems, serverOrder, kind === 'map' ? mergeKey : '', kind);
+  if (mergeKey === '') throw smpErrors.failed(`cannot merge lists without merge key for ${schema?.name ?? 'interface {}'}`);
+  const live = new GoSliceReplay(original);
+  const special = mergeSliceWithSpecialElements(live, patch, mergeKey);
+  const serverOrder = special.replacement ?? live.items();
+  const target = special.replacement ? new GoSliceReplay(special.replacement) : live;
+  const patchItems = special.replacement ? [] : special.patch;
+  mergeSliceWithoutSpecialElements(target, patchItems, mergeKey, schema, mergeMap);
+  const parts = partitionByPresence(target.items(), patchItems, mergeKey);
+  return {
+    merged: normalizeElementOrder(parts.inPatch, parts.serverOnly, patchItems, serverOrder, mergeKey, kind),
+    originalView: live.originalView(),
+  };
 }
 
-/** Applies `$patch` list elements: delete removes matching live items, replace drops the live list. */
-function mergeSliceWithSpecialElements(original: unknown[], patch: unknown[], mergeKey: string): { original: unknown[]; patch: unknown[] } {
+/**
+ * Applies `$patch` list elements: delete removes matching live items (in place), replace makes the
+ * patch's plain elements the whole list. Returns the plain elements.
+ */
+function mergeSliceWithSpecialElements(live: GoSliceReplay, patch: unknown[], mergeKey: string): { patch: unknown[]; replacement?: unknown[] } {
   const plain: unknown[] = [];
   let replace = false;
-  let live = original;
   for (const v of patch) {
     const item = v as JsonObject;
     if (!Object.prototype.hasOwnProperty.call(item, directiveMarker)) {
@@ -197,9 +259,9 @@ function mergeSliceWithSpecialElements(original: unknown[], patch: unknown[], me
     const directive = item[directiveMarker];
     if (directive === 'delete') {
       if (!Object.prototype.hasOwnProperty.call(item, mergeKey)) throw smpErrors.noMergeKey(item, mergeKey);
-      const value = item[mergeKey];
-      findByMergeKey(live, mergeKey, value); // rejects non-map elements as upstream does
-      live = live.filter((x) => (x as JsonObject)[mergeKey] !== value);
+      for (let at = findByMergeKey(live.items(), mergeKey, item[mergeKey]); at >= 0; at = findByMergeKey(live.items(), mergeKey, item[mergeKey])) {
+        live.deleteAt(at);
+      }
     } else if (directive === 'replace') {
       replace = true; // keep scanning so other `$patch` elements are dropped too
     } else if (directive === 'merge') {
@@ -208,18 +270,18 @@ function mergeSliceWithSpecialElements(original: unknown[], patch: unknown[], me
       throw smpErrors.badPatchType(directive, item);
     }
   }
-  return replace ? { original: plain, patch: [] } : { original: live, patch: plain };
+  return replace ? { patch: [], replacement: plain } : { patch: plain };
 }
 
 function mergeSliceWithoutSpecialElements(
-  original: unknown[], patch: unknown[], mergeKey: string, schema: PatchLookup | undefined, mergeMap: MapMerger,
-): unknown[] {
+  target: GoSliceReplay, patch: unknown[], mergeKey: string, schema: PatchLookup | undefined, mergeMap: MapMerger,
+): void {
   for (const v of patch) {
     const item = v as JsonObject;
     if (!Object.prototype.hasOwnProperty.call(item, mergeKey)) throw smpErrors.noMergeKey(item, mergeKey);
-    const at = findByMergeKey(original, mergeKey, item[mergeKey]);
-    if (at >= 0) original[at] = mergeMap(original[at] as JsonObject, item, schema);
-    else original.push(v);
+    const items = target.items();
+    const at = findByMergeKey(items, mergeKey, item[mergeKey]);
+    if (at >= 0) target.set(at, mergeMap(items[at] as JsonObject, item, schema));
+    else target.append(v);
   }
-  return original;
 }

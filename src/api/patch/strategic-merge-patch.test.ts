@@ -72,6 +72,22 @@ const cases: Case[] = [
     want: podWith({ containers: [{ name: 'x' }, { name: 'b' }, { name: 'a' }, { name: 'c', image: 'c' }] }),
   },
   {
+    // kubectl apply: last applied [a, b], new config [b, c], d added by someone else. Upstream's
+    // in-place list merge decides where d ends up (after b, before c).
+    name: 'apply that deletes, adds and reorders keeps server-only items where upstream does',
+    schema: 'pod',
+    original: podWith({ containers: [{ name: 'a' }, { name: 'b', image: 'x' }, { name: 'd', image: 'y' }] }),
+    patch: { spec: { '$setElementOrder/containers': [{ name: 'b' }, { name: 'c' }], containers: [{ name: 'c' }, { name: 'a', $patch: 'delete' }] } },
+    want: podWith({ containers: [{ name: 'b', image: 'x' }, { name: 'd', image: 'y' }, { name: 'c' }] }),
+  },
+  {
+    name: 'apply that deletes and adds two puts the server-only item first',
+    schema: 'pod',
+    original: podWith({ containers: [{ name: 'a', image: 'x' }, { name: 'd', image: 'y' }] }),
+    patch: { spec: { '$setElementOrder/containers': [{ name: 'b' }, { name: 'c' }], containers: [{ name: 'b' }, { name: 'c' }, { name: 'a', $patch: 'delete' }] } },
+    want: podWith({ containers: [{ name: 'd', image: 'y' }, { name: 'b' }, { name: 'c' }] }),
+  },
+  {
     name: '$patch: replace element replaces the whole list',
     schema: 'pod',
     original: podWith({ containers: [{ name: 'a', image: 'a' }, { name: 'b', image: 'b' }] }),

@@ -12,7 +12,7 @@ import { cloneJson, isJsonObject, type JsonObject } from './json-value.js';
 import { patchLookupFor, splitRetainKeys, type PatchLookup } from './patch-meta.js';
 import { smpErrors, smpMessages } from './strategic-merge-errors.js';
 import {
-  directiveMarker, extractToDeleteItems, findByMergeKey, mergeSliceHandler, normalizeElementOrder, partitionByPresence, sliceElementKind,
+  directiveMarker, extractToDeleteItems, findByMergeKey, mergeSliceHandler, mergeSliceHandlerWithView, normalizeElementOrder, partitionByPresence, sliceElementKind,
 } from './strategic-merge-list.js';
 
 const deleteFromPrimitiveListPrefix = '$deleteFromPrimitiveList';
@@ -202,14 +202,19 @@ function mergeSetElementOrderLists(original: JsonObject, patch: JsonObject, sche
     validatePatchWithSetOrderList(patchItems, order, meta.mergeKey);
 
     let merged: unknown[];
+    // The live order used below is the live list as upstream's in-place merge left it.
+    let liveOrder = originalItems;
     if (foundOriginal && !foundPatch) merged = originalItems;
     else if (!foundOriginal && foundPatch) merged = removeDirectives(patchItems)[0] as unknown[];
-    else if (foundOriginal && foundPatch) merged = mergeSliceHandler(originalItems, patchItems, sub, strategy, meta.mergeKey, false, mergeMap);
-    else continue;
+    else if (foundOriginal && foundPatch) {
+      const r = mergeSliceHandlerWithView(originalItems, patchItems, sub, strategy, meta.mergeKey, false, mergeMap);
+      merged = r.merged;
+      liveOrder = r.originalView;
+    } else continue;
 
     const parts = partitionByPresence(merged, order, meta.mergeKey);
-    const kind = sliceElementKind(originalItems, patchItems);
-    original[field] = normalizeElementOrder(parts.inPatch, parts.serverOnly, order, originalItems, meta.mergeKey, kind);
+    const kind = sliceElementKind(liveOrder, patchItems);
+    original[field] = normalizeElementOrder(parts.inPatch, parts.serverOnly, order, liveOrder, meta.mergeKey, kind);
     delete patch[field];
   }
 }
