@@ -25,6 +25,8 @@ export function createHooks(deps: HookDeps): RegistryHooks {
     validate(info, obj, old, subresource) {
       const opts = { namespaced: info.namespaced };
       if (!old) return validateObject(info.group, info.version, info.kind, obj, opts);
+      // binding changes only spec.nodeName and the PodScheduled condition, checked by its handler.
+      if (subresource === 'binding') return [];
       if (subresource === 'status') return validateStatusUpdate(info.group, info.version, info.kind, obj, old, opts);
       return validateObjectUpdate(info.group, info.version, info.kind, obj, old, opts);
     },

@@ -128,4 +128,19 @@ describe('API server (in-process)', () => {
     const g = await c.create('default', { metadata: { generateName: 'gen-' } } as KubeObject);
     expect(g.metadata?.name).toMatch(/^gen-[a-z0-9]{5}$/);
   });
+
+  it('serves shared storage through conversions (HPA v1/v2, core and events.k8s.io Events)', async () => {
+    const v1 = t.client.resource<KubeObject>({ group: 'autoscaling', version: 'v1', resource: 'horizontalpodautoscalers', namespaced: true });
+    const v2 = t.client.resource<KubeObject>({ group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', namespaced: true });
+    await v1.create('default', { metadata: { name: 'h' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' }, minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 70 } } as KubeObject);
+    const asV2 = await v2.get('default', 'h');
+    expect(asV2.apiVersion).toBe('autoscaling/v2');
+    expect((asV2.spec as { metrics: unknown[] }).metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+    expect(((await v1.list('default')).items[0].spec as { targetCPUUtilizationPercentage: number }).targetCPUUtilizationPercentage).toBe(70);
+    const ev = t.client.resource<KubeObject>({ group: 'events.k8s.io', version: 'v1', resource: 'events', namespaced: true });
+    const core = t.client.resource<KubeObject>({ group: '', version: 'v1', resource: 'events', namespaced: true });
+    await ev.create('default', { metadata: { name: 'e1' }, eventTime: '2026-01-01T00:00:00.000000Z', reportingController: 'test', reportingInstance: 'x', action: 'Testing', reason: 'Tested', type: 'Normal', note: 'hello', regarding: { kind: 'Pod', namespace: 'default', name: 'p' } } as KubeObject);
+    const asCore = await core.get('default', 'e1');
+    expect(asCore).toMatchObject({ apiVersion: 'v1', kind: 'Event', message: 'hello', involvedObject: { kind: 'Pod', name: 'p' }, reportingComponent: 'test' });
+  });
 });

@@ -12,11 +12,11 @@ import type { GenericRegistry, DeleteOptions, RequestContext } from '../registry
 import { listPage } from '../registry/list.js';
 import { startWatch } from '../registry/watch.js';
 import { buildFilter } from '../registry/filters.js';
-import { namespacePrefix, resourcePrefix } from '../registry/keys.js';
 import type { Store } from '../../storage/store.js';
 import { buildTable } from '../tables/index.js';
 import { toPartial, toPartialList } from './partial.js';
 import { scaleOf, applyScale } from './scale.js';
+import { bindPod } from './binding.js';
 
 export interface ResourceHandlerDeps {
   store: Store;
@@ -42,6 +42,9 @@ export class ResourceHandler {
     const registry = this.deps.registryFor(info);
     const ctx = this.context(req);
     const sub = ri.subresource;
+    if (sub === 'binding' && info.group === '' && info.resource === 'pods' && ri.verb === 'create') {
+      return bindPod(registry, ri, await this.decode(req), ctx, res);
+    }
     if (sub && sub !== 'status' && sub !== 'scale' && !(sub === 'finalize' && info.resource === 'namespaces')) {
       throw errors.notFound(info.group, `${info.resource}/${sub}`, ri.name);
     }
@@ -159,9 +162,11 @@ export class ResourceHandler {
     const { filter } = buildFilter(info, q.get('labelSelector'), q.get('fieldSelector'));
     const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw errors.badRequest(`limit: Invalid value: "${q.get('limit')}"`);
+    const registry = this.deps.registryFor(info);
     const page = await listPage(this.deps.store, {
-      prefix: namespacePrefix(info, ri.namespace),
-      resourcePrefix: resourcePrefix(info),
+      prefix: registry.listPrefix(ri.namespace),
+      resourcePrefix: registry.resourcePrefix(),
+      convert: registry.fromStorage,
       filter, limit,
       continueToken: q.get('continue') || undefined,
       resourceVersion: q.get('resourceVersion') ?? undefined,
@@ -218,9 +223,11 @@ export class ResourceHandler {
     req.signal.addEventListener('abort', finish, { once: true });
     timer = setTimeout(finish, Math.max(0, timeoutSeconds) * 1000);
     try {
+      const registry = this.deps.registryFor(info);
       watcher = await startWatch(this.deps.store, {
-        prefix: namespacePrefix(info, ri.namespace),
-        resourcePrefix: resourcePrefix(info),
+        prefix: registry.listPrefix(ri.namespace),
+        resourcePrefix: registry.resourcePrefix(),
+        convert: registry.fromStorage,
         filter,
         resourceVersion: q.get('resourceVersion') ?? undefined,
         sendInitialEvents: q.get('sendInitialEvents') === 'true',
@@ -302,7 +309,7 @@ export class ResourceHandler {
   private async deleteCollection(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder, registry: GenericRegistry, ctx: RequestContext): Promise<void> {
     const options = await this.deleteOptions(req);
     const { filter } = buildFilter(info, req.query.get('labelSelector'), req.query.get('fieldSelector'));
-    const page = await listPage(this.deps.store, { prefix: namespacePrefix(info, ri.namespace), resourcePrefix: resourcePrefix(info), filter });
+    const page = await listPage(this.deps.store, { prefix: registry.listPrefix(ri.namespace), resourcePrefix: registry.resourcePrefix(), convert: registry.fromStorage, filter });
     const items: KubeObject[] = [];
     for (const obj of page.items) {
       try {

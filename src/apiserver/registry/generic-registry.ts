@@ -7,7 +7,8 @@ import type { ResourceInfo } from '../../api/resources/types.js';
 import type { KubeObject, StoredObject, ObjectMeta } from '../../api/types.js';
 import { errors, fieldErrors, StatusError, type FieldError } from '../../api/errors.js';
 import { StoreConflictError, StoreKeyExistsError, StoreNotFoundError, type Store } from '../../storage/store.js';
-import { objectKey } from './keys.js';
+import { namespacePrefix, objectKey, resourcePrefix, type KeyScope } from './keys.js';
+import { storageFormOf, type StorageForm } from '../../api/conversion/index.js';
 import { clone, decodeObject, deepEqual, encodeObject, nowTimestamp } from './codec.js';
 import { strategyFor, type Strategy } from './strategy.js';
 
@@ -46,13 +47,37 @@ const maxRetries = 16;
 
 export class GenericRegistry {
   readonly strategy: Strategy;
+  /** Where objects live: the served group's keys, or the shared stored form's (events.k8s.io → core). */
+  readonly scope: KeyScope;
+  private readonly form?: StorageForm;
 
   constructor(readonly info: ResourceInfo, private readonly store: Store, private readonly hooks: RegistryHooks) {
     this.strategy = strategyFor(info);
+    this.form = storageFormOf(info.group, info.version, info.resource);
+    this.scope = { group: this.form?.group ?? info.group, resource: info.resource, namespaced: info.namespaced };
   }
 
   key(namespace: string, name: string): string {
-    return objectKey(this.info, namespace, name);
+    return objectKey(this.scope, namespace, name);
+  }
+
+  listPrefix(namespace: string): string {
+    return namespacePrefix(this.scope, namespace);
+  }
+
+  resourcePrefix(): string {
+    return resourcePrefix(this.scope);
+  }
+
+  /** Stored form → served form (identity unless versions share storage). */
+  readonly fromStorage = (obj: StoredObject): StoredObject => (this.form ? (this.form.fromStorage(obj) as StoredObject) : obj);
+
+  private encode(obj: KubeObject): Uint8Array {
+    return encodeObject(this.form ? this.form.toStorage(obj) : obj);
+  }
+
+  private decode(kv: Parameters<typeof decodeObject>[0]): StoredObject {
+    return this.fromStorage(decodeObject(kv));
   }
 
   notFound(name: string): StatusError {
@@ -62,12 +87,12 @@ export class GenericRegistry {
   async get(namespace: string, name: string): Promise<StoredObject> {
     const kv = await this.store.get(this.key(namespace, name));
     if (!kv) throw this.notFound(name);
-    return decodeObject(kv);
+    return this.decode(kv);
   }
 
   async tryGet(namespace: string, name: string): Promise<StoredObject | undefined> {
     const kv = await this.store.get(this.key(namespace, name));
-    return kv ? decodeObject(kv) : undefined;
+    return kv ? this.decode(kv) : undefined;
   }
 
   async create(namespace: string, input: KubeObject, ctx: RequestContext): Promise<StoredObject> {
@@ -97,7 +122,7 @@ export class GenericRegistry {
       return obj as StoredObject;
     }
     try {
-      const rev = await this.store.create(key, encodeObject(obj));
+      const rev = await this.store.create(key, this.encode(obj));
       obj.metadata!.resourceVersion = String(rev);
       return obj as StoredObject;
     } catch (e) {
@@ -153,7 +178,7 @@ export class GenericRegistry {
           result.metadata.resourceVersion = String(revision);
           return result;
         }
-        const rev = await this.store.update(this.key(namespace, name), encodeObject(result), Number(current.metadata.resourceVersion));
+        const rev = await this.store.update(this.key(namespace, name), this.encode(result), Number(current.metadata.resourceVersion));
         result.metadata.resourceVersion = String(rev);
         return result;
       } catch (e) {
@@ -178,6 +203,7 @@ export class GenericRegistry {
     } else {
       obj = next;
       if (subresource === '') this.hooks.applyDefaults(this.info, obj);
+      // The main resource ignores status; subresources that own status (binding) keep theirs.
       if (this.strategy.hasStatus && subresource === '') {
         if (current.status === undefined) delete obj.status;
         else obj.status = clone(current.status);
@@ -272,7 +298,7 @@ export class GenericRegistry {
       if (ctx.dryRun) return { object: next, deleted: !pending };
       try {
         if (pending) {
-          const rev = await this.store.update(this.key(namespace, name), encodeObject(next), Number(m.resourceVersion));
+          const rev = await this.store.update(this.key(namespace, name), this.encode(next), Number(m.resourceVersion));
           nm.resourceVersion = String(rev);
           return { object: next, deleted: false };
         }

@@ -17,6 +17,8 @@ export interface ListRequest {
   continueToken?: string;
   resourceVersion?: string;
   resourceVersionMatch?: string;
+  /** Stored form → served form. */
+  convert?: (obj: StoredObject) => StoredObject;
 }
 
 export interface ListPage {
@@ -86,7 +88,7 @@ export async function listPage(store: Store, req: ListRequest): Promise<ListPage
     revision = res.revision;
     let i = 0;
     for (; i < res.items.length; i++) {
-      const obj = decodeObject(res.items[i]);
+      const obj = req.convert ? req.convert(decodeObject(res.items[i])) : decodeObject(res.items[i]);
       if (req.filter && !req.filter(obj)) continue;
       items.push(obj);
       if (limit && items.length >= limit) { i++; break; }

@@ -17,6 +17,8 @@ export interface WatchRequest {
   /** apiVersion/kind for bookmark objects. */
   apiVersion: string;
   kind: string;
+  /** Stored form → served form. */
+  convert?: (obj: StoredObject) => StoredObject;
 }
 
 export interface WatchSink {
@@ -35,11 +37,11 @@ export async function startWatch(store: Store, req: WatchRequest, sink: WatchSin
   const rv = req.resourceVersion ?? '';
   // Unset or "0" (and sendInitialEvents): the current state first, as ADDED events.
   if (rv === '' || rv === '0' || req.sendInitialEvents) {
-    let page = await listPage(store, { prefix: req.prefix, resourcePrefix: req.resourcePrefix, filter: req.filter, resourceVersion: rv === '' || rv === '0' ? undefined : rv, resourceVersionMatch: rv === '' || rv === '0' ? undefined : 'NotOlderThan', limit: 500 });
+    let page = await listPage(store, { convert: req.convert, prefix: req.prefix, resourcePrefix: req.resourcePrefix, filter: req.filter, resourceVersion: rv === '' || rv === '0' ? undefined : rv, resourceVersionMatch: rv === '' || rv === '0' ? undefined : 'NotOlderThan', limit: 500 });
     for (;;) {
       for (const o of page.items) sink.send({ type: 'ADDED', object: o });
       if (!page.continueToken) break;
-      page = await listPage(store, { prefix: req.prefix, resourcePrefix: req.resourcePrefix, filter: req.filter, continueToken: page.continueToken, limit: 500 });
+      page = await listPage(store, { convert: req.convert, prefix: req.prefix, resourcePrefix: req.resourcePrefix, filter: req.filter, continueToken: page.continueToken, limit: 500 });
     }
     after = Number(page.resourceVersion);
     if (req.sendInitialEvents && req.allowWatchBookmarks) bookmark(after, { 'k8s.io/initial-events-end': 'true' });
@@ -55,7 +57,7 @@ export async function startWatch(store: Store, req: WatchRequest, sink: WatchSin
     return store.watch(req.prefix, {
       afterRevision: after,
       onEvent: (ev) => {
-        const out = translate(ev, matches);
+        const out = translate(ev, matches, req.convert ?? ((o) => o));
         if (out) sink.send(out);
       },
       onError: (err) => {
@@ -73,16 +75,16 @@ export async function startWatch(store: Store, req: WatchRequest, sink: WatchSin
   }
 }
 
-function translate(ev: StoreEvent, matches: (o: StoredObject) => boolean): WatchEvent<StoredObject> | undefined {
+function translate(ev: StoreEvent, matches: (o: StoredObject) => boolean, convert: (o: StoredObject) => StoredObject): WatchEvent<StoredObject> | undefined {
   if (ev.type === 'DELETE') {
     if (!ev.prevKv) return undefined;
-    const last = decodeObject(ev.prevKv, ev.kv.modRevision);
+    const last = convert(decodeObject(ev.prevKv, ev.kv.modRevision));
     return matches(last) ? { type: 'DELETED', object: last } : undefined;
   }
-  const cur = decodeObject(ev.kv);
+  const cur = convert(decodeObject(ev.kv));
   if (!ev.prevKv) return matches(cur) ? { type: 'ADDED', object: cur } : undefined;
   const now = matches(cur);
-  const before = matches(decodeObject(ev.prevKv));
+  const before = matches(convert(decodeObject(ev.prevKv)));
   if (now && before) return { type: 'MODIFIED', object: cur };
   if (now) return { type: 'ADDED', object: cur };
   if (before) return { type: 'DELETED', object: cur };
