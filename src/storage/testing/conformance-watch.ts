@@ -47,13 +47,14 @@ export function runWatchConformance(fresh: () => Promise<Store>): void {
       const s = await fresh();
       let rev = await s.create('/long/k', enc('0'));
       const start = rev;
-      for (let i = 1; i <= 300; i++) {
-        await s.create(`/long/other${i}`, enc('x'));
-        rev = await s.update('/long/k', enc(String(i)), rev);
+      for (let i = 1; i <= 100; i++) {
+        // Other keys' writes interleave (sharing a commit when the backend groups them).
+        const [, next] = await Promise.all([s.create(`/long/other${i}`, enc('x')), s.update('/long/k', enc(String(i)), rev)]);
+        rev = next;
       }
       const w = record(s, '/long/k', start);
-      const evs = await w.waitEvents(300);
-      expect(evs.map((e) => dec(e.kv.value))).toEqual(Array.from({ length: 300 }, (_, i) => String(i + 1)));
+      const evs = await w.waitEvents(100);
+      expect(evs.map((e) => dec(e.kv.value))).toEqual(Array.from({ length: 100 }, (_, i) => String(i + 1)));
       expect(evs.every((e, i) => e.prevKv && dec(e.prevKv.value) === String(i))).toBe(true);
       w.watcher.close();
     });

@@ -3,6 +3,27 @@ import { StoreCompactedError } from '../store.js';
 import { MemoryStore } from '../backends/memory/index.js';
 import { enc, record, settle, waitFor } from '../testing/helpers.js';
 import { EventRing } from './ring.js';
+import { PrefixIndex } from './prefix-index.js';
+
+describe('PrefixIndex', () => {
+  it('finds every item whose prefix the key starts with', () => {
+    const idx = new PrefixIndex<string>();
+    idx.add('', 'all');
+    idx.add('/registry/pods/', 'pods');
+    idx.add('/registry/pods/ns1/', 'ns1');
+    idx.add('/registry/pods/ns1/', 'ns1-again');
+    idx.add('/registry/pods/ns1/a', 'exact');
+    expect(idx.size).toBe(5);
+    expect(idx.matches('/registry/pods/ns1/a').sort()).toEqual(['all', 'exact', 'ns1', 'ns1-again', 'pods']);
+    expect(idx.matches('/registry/pods/ns2/a').sort()).toEqual(['all', 'pods']);
+    expect(idx.matches('/registry/services/x')).toEqual(['all']);
+    expect(idx.delete('/registry/pods/ns1/', 'ns1')).toBe(true);
+    expect(idx.delete('/registry/pods/ns1/', 'ns1')).toBe(false);
+    idx.delete('', 'all');
+    expect(idx.matches('/registry/pods/ns1/ab').sort()).toEqual(['exact', 'ns1-again', 'pods']);
+    expect(idx.size).toBe(3);
+  });
+});
 
 describe('EventRing', () => {
   it('keeps the newest events and knows what it covers', () => {
@@ -31,6 +52,22 @@ describe('WatchHub', () => {
     const err = await w.waitError();
     expect(err).toBeInstanceOf(StoreCompactedError);
     expect(w.events.map((e) => e.kv.modRevision)).toEqual([1]);
+    await store.close();
+  });
+
+  it('live watchers survive a burst larger than the ring within one turn, via the log', async () => {
+    const store = new MemoryStore({ watch: { ringSize: 4, batchSize: 5 } });
+    const w = record(store, '/k/', 0);
+    const other = record(store, '/other/', 0);
+    await settle(); // both are live now
+    // MemoryStore publishes synchronously: all 50 land before any dispatch round.
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.create(`/k/${i}`, enc(String(i)))));
+    await store.create('/other/x', enc('x'));
+    await w.waitEvents(50);
+    await other.waitEvents(1);
+    await settle();
+    expect(w.events.map((e) => e.kv.modRevision)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(other.events.map((e) => e.kv.modRevision)).toEqual([51]);
     await store.close();
   });
 
