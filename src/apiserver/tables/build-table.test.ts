@@ -139,6 +139,13 @@ describe('buildTable', () => {
     expect(buildTable(info('discovery.k8s.io', 'v1', 'endpointslices'), [slice], { now }).rows[0].cells).toEqual(['web-abc', 'IPv4', '8080', '10.42.0.5', '1s']);
   });
 
+  it('prints resource quotas with requests and limits split', () => {
+    const rq = { metadata: meta('q', m), status: { hard: { 'limits.cpu': '2', 'requests.cpu': '1', pods: '10' }, used: { 'requests.cpu': '500m', pods: '3' } } };
+    const t = buildTable(info('', 'v1', 'resourcequotas'), [rq], { now });
+    expect(t.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Request', 'Limit', 'Age']);
+    expect(t.rows[0].cells).toEqual(['q', 'pods: 3/10, requests.cpu: 500m/1', 'limits.cpu: 0/2', '60s']);
+  });
+
   it('prints storage kinds', () => {
     const pvc = { metadata: meta('data', m), spec: { volumeName: 'pv-1', storageClassName: 'local-path', resources: { requests: { storage: '1Gi' } } }, status: { phase: 'Bound', capacity: { storage: '1024Mi' }, accessModes: ['ReadWriteOnce'] } };
     expect(buildTable(info('', 'v1', 'persistentvolumeclaims'), [pvc], { now }).rows[0].cells)

@@ -19,7 +19,6 @@ function jobStatus(job: KubeObject): string {
   if (job.metadata?.deletionTimestamp) return 'Terminating';
   if (hasJobCondition(job, 'Suspended')) return 'Suspended';
   if (hasJobCondition(job, 'FailureTarget')) return 'FailureTarget';
-  if (hasJobCondition(job, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
   return 'Running';
 }
 

@@ -175,9 +175,10 @@ function quantityString(v: unknown): string {
 
 export const resourceQuotaPrinter: Printer = {
   columns: [
-    nameColumn(), ageColumn(),
+    nameColumn(),
     col('Request', 'string', 'Used and hard quota for requests and object counts.'),
     col('Limit', 'string', 'Used and hard quota for limits.'),
+    ageColumn(),
   ],
   print: (o, ctx) => {
     const hard = record(status(o).hard);
@@ -189,7 +190,7 @@ export const resourceQuotaPrinter: Printer = {
       const pieces = r.split('.');
       (pieces.length > 1 && pieces[0] === 'limits' ? limits : requests).push(entry);
     }
-    return { cells: [name(o), age(o, ctx), requests.join(', '), limits.join(', ')] };
+    return { cells: [name(o), requests.join(', '), limits.join(', '), age(o, ctx)] };
   },
 };
 

@@ -93,7 +93,7 @@ export const daemonSetPrinter: Printer = {
 };
 
 export const controllerRevisionPrinter: Printer = {
-  columns: [nameColumn(), col('Controller', 'string', 'The controller owning the revision.'), col('Revision', 'integer', 'The revision number.'), ageColumn()],
+  columns: [nameColumn(), col('Controller', 'string', 'The controller owning the revision.'), col('Revision', 'string', 'The revision number.'), ageColumn()],
   print: (o, ctx) => {
     const owner = (o.metadata?.ownerReferences ?? []).find((r) => r.controller === true);
     let controller = '<none>';
