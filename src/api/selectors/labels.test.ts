@@ -93,3 +93,23 @@ describe('label selector object form', () => {
     expect(s.requiresExactMatch('a')).toBe('1');
   });
 });
+
+describe('label selector grammar edge cases', () => {
+  it('accepts the documented example with empty set members', () => {
+    const s = parseLabelSelector('x in (foo,,baz),y,z notin ()');
+    expect(s.toString()).toBe('x in (,baz,foo),y,z notin ()');
+    expect(s.matches({ x: '', y: '1' })).toBe(true);
+    expect(s.matches({ x: 'foo', y: '1', z: '' })).toBe(false);
+  });
+
+  it('tolerates whitespace around operators and commas', () => {
+    expect(parseLabelSelector(' a = b , c != d ').toString()).toBe('a=b,c!=d');
+    expect(parseLabelSelector('env in(dev, prod)').requirements[0].values).toEqual(['dev', 'prod']);
+  });
+
+  it('rejects dangling operators', () => {
+    expect(() => parseLabelSelector('a in')).toThrow("unable to parse requirement: found '' expected: '('");
+    expect(() => parseLabelSelector('!')).toThrow("unable to parse requirement: found '', expected: identifier");
+    expect(() => parseLabelSelector('a=b=c')).toThrow("found '=', expected: ',' or 'end of string'");
+  });
+});
