@@ -41,7 +41,7 @@ describe('builtin resource catalog', () => {
 
   it('serves HPAs in autoscaling v1 and v2 from v2 storage', () => {
     expect(findResource('autoscaling', 'v1', 'horizontalpodautoscalers')!.storageVersion).toBe('v2');
-    expect(findByKind('autoscaling', 'v2', 'HorizontalPodAutoscaler')!.categories).toEqual(['all', 'podautoscalers']);
+    expect(findByKind('autoscaling', 'v2', 'HorizontalPodAutoscaler')!.categories).toEqual(['all']);
   });
 
   it('keeps singular names upstream spells irregularly', () => {

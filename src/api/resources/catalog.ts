@@ -119,10 +119,11 @@ const batch = groupVersion('batch', 'v1', [
 ]);
 
 // HorizontalPodAutoscalers are served in autoscaling/v1 and v2 from one stored (v2) form; the
-// categories belong to that one storage upstream, so both versions list the same ones.
+// categories belong to that one storage upstream, so both versions list the same ones (1.32 has
+// only `all`; the `podautoscalers` category came later).
 const hpa: Spec = {
   resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'],
-  categories: ['all', 'podautoscalers'], subresources: [status], storageVersion: 'v2',
+  categories: all, subresources: [status], storageVersion: 'v2',
 };
 const autoscalingV1 = groupVersion('autoscaling', 'v1', [hpa]);
 const autoscalingV2 = groupVersion('autoscaling', 'v2', [hpa]);
