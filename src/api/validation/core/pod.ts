@@ -1,0 +1,149 @@
+// Pods and pod templates (upstream's ValidatePodCreate / ValidatePodUpdate /
+// ValidatePodStatusUpdate / ValidatePodTemplateSpec).
+import { FieldError, fieldErrors } from '../../errors.js';
+import { validateAnnotations, validateLabels, validateNameWith } from '../common.js';
+import { isValidIP, nameIsDNSSubdomain } from '../names.js';
+import { arr, isObj, jsonEqual, s, semanticEqual, type J } from '../value.js';
+import { validatePodSpec } from './pod-spec.js';
+
+export function validatePod(pod: J): FieldError[] {
+  const errs = validatePodSpec(pod.spec, 'spec');
+  const spec: J = isObj(pod.spec) ? pod.spec : {};
+  // Ephemeral containers arrive only through their subresource.
+  if ((arr(spec.ephemeralContainers) ?? []).length > 0) errs.push(fieldErrors.forbidden('spec.ephemeralContainers', 'cannot be set on create'));
+  if (s(spec.nodeName) && (arr(spec.schedulingGates) ?? []).length > 0) {
+    errs.push(fieldErrors.forbidden('spec.nodeName', 'cannot be set until all schedulingGates have been cleared'));
+  }
+  errs.push(...validatePodIPs(pod.status));
+  return errs;
+}
+
+// The fields a pod update may change, in upstream's words.
+const updatablePodSpecFields = [
+  '`spec.containers[*].image`',
+  '`spec.initContainers[*].image`',
+  '`spec.activeDeadlineSeconds`',
+  '`spec.tolerations` (only additions to existing tolerations)',
+  '`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+];
+
+export function validatePodUpdate(pod: J, old: J): FieldError[] {
+  const errs = validatePodSpec(pod.spec, 'spec');
+  const spec: J = isObj(pod.spec) ? pod.spec : {};
+  const oldSpec: J = isObj(old.spec) ? old.spec : {};
+  for (const list of ['containers', 'initContainers']) {
+    const a = arr(spec[list]) ?? [];
+    const b = arr(oldSpec[list]) ?? [];
+    if (a.length !== b.length) {
+      errs.push(fieldErrors.forbidden(`spec.${list}`, 'pod updates may not add or remove containers'));
+      return errs;
+    }
+    a.forEach((c, i) => {
+      const image = isObj(c) ? s(c.image) : '';
+      if (image && image.trim() !== image) errs.push(fieldErrors.invalid(`spec.${list}[${i}].image`, image, 'must not have leading or trailing whitespace'));
+    });
+  }
+  const ads = spec.activeDeadlineSeconds;
+  const oldAds = oldSpec.activeDeadlineSeconds;
+  if (typeof ads === 'number') {
+    if (ads < 0 || ads > 2147483647) {
+      errs.push(fieldErrors.invalid('spec.activeDeadlineSeconds', ads, 'must be between 0 and 2147483647, inclusive'));
+      return errs;
+    }
+    if (typeof oldAds === 'number' && oldAds < ads) {
+      errs.push(fieldErrors.invalid('spec.activeDeadlineSeconds', ads, 'must be less than or equal to previous value'));
+      return errs;
+    }
+  } else if (typeof oldAds === 'number') {
+    errs.push(fieldErrors.invalid('spec.activeDeadlineSeconds', null, 'must not update from a positive integer to nil value'));
+  }
+  const oldTols = arr(oldSpec.tolerations) ?? [];
+  const newTols = arr(spec.tolerations) ?? [];
+  for (const t of oldTols) {
+    if (!newTols.some((n) => jsonEqual(n, t))) {
+      errs.push(fieldErrors.forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'));
+      break;
+    }
+  }
+  const oldGates = (arr(oldSpec.schedulingGates) ?? []).map((g) => (isObj(g) ? s(g.name) : ''));
+  for (const [i, g] of (arr(spec.schedulingGates) ?? []).entries()) {
+    const name = isObj(g) ? s(g.name) : '';
+    if (!oldGates.includes(name)) errs.push(fieldErrors.forbidden(`spec.schedulingGates[${i}]`, 'only deletion is allowed, but found new scheduling gate \'' + name + '\''));
+  }
+  // Compare the rest with the mutable fields taken from the old spec.
+  const munged: J = { ...spec };
+  for (const list of ['containers', 'initContainers']) {
+    const a = arr(spec[list]);
+    const b = arr(oldSpec[list]) ?? [];
+    if (a) munged[list] = a.map((c, i) => (isObj(c) && isObj(b[i]) ? { ...c, image: (b[i] as J).image } : c));
+  }
+  munged.activeDeadlineSeconds = oldSpec.activeDeadlineSeconds;
+  munged.schedulingGates = oldSpec.schedulingGates;
+  munged.tolerations = oldSpec.tolerations;
+  if (typeof oldSpec.terminationGracePeriodSeconds === 'number' && oldSpec.terminationGracePeriodSeconds < 0 && munged.terminationGracePeriodSeconds === 1) {
+    munged.terminationGracePeriodSeconds = oldSpec.terminationGracePeriodSeconds;
+  }
+  if (!semanticEqual(munged, oldSpec)) {
+    errs.push(fieldErrors.forbidden('spec', `pod updates may not change fields other than ${updatablePodSpecFields.join(',')}\n${specDiff(oldSpec, munged)}`));
+  }
+  return errs;
+}
+
+/** A short listing of the changed top-level fields (upstream prints a Go cmp.Diff here). */
+function specDiff(old: J, next: J): string {
+  const lines: string[] = ['  core.PodSpec{'];
+  for (const k of [...new Set([...Object.keys(old), ...Object.keys(next)])].sort()) {
+    if (semanticEqual(old[k], next[k])) continue;
+    if (old[k] !== undefined) lines.push(`- \t${k}: ${JSON.stringify(old[k])},`);
+    if (next[k] !== undefined) lines.push(`+ \t${k}: ${JSON.stringify(next[k])},`);
+  }
+  lines.push('  }');
+  return lines.join('\n');
+}
+
+export function validatePodStatusUpdate(pod: J, _old: J): FieldError[] {
+  const errs: FieldError[] = [];
+  const st: J = isObj(pod.status) ? pod.status : {};
+  if (s(st.nominatedNodeName)) errs.push(...validateNameWith(nameIsDNSSubdomain, s(st.nominatedNodeName), 'status.nominatedNodeName'));
+  errs.push(...validatePodIPs(pod.status));
+  for (const list of ['containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses']) {
+    (arr(st[list]) ?? []).forEach((cs, i) => {
+      if (isObj(cs) && typeof cs.restartCount === 'number' && cs.restartCount < 0) {
+        errs.push(fieldErrors.invalid(`status.${list}[${i}].restartCount`, cs.restartCount, 'must be greater than or equal to 0'));
+      }
+    });
+  }
+  return errs;
+}
+
+function validatePodIPs(status: unknown): FieldError[] {
+  if (!isObj(status)) return [];
+  const errs: FieldError[] = [];
+  for (const [list, one] of [['podIPs', 'ip'], ['hostIPs', 'ip']] as const) {
+    const ips = arr(status[list]) ?? [];
+    const seen = new Set<string>();
+    ips.forEach((x, i) => {
+      const ip = isObj(x) ? s(x[one]) : '';
+      errs.push(...isValidIP(ip).map((m) => fieldErrors.invalid(`status.${list}[${i}].ip`, ip, m)));
+      if (seen.has(ip)) errs.push(fieldErrors.duplicate(`status.${list}[${i}].ip`, ip));
+      seen.add(ip);
+    });
+  }
+  return errs;
+}
+
+/** A pod template as embedded in workloads. Note upstream's path quirk: `<template>.labels`. */
+export function validatePodTemplateSpec(tpl: unknown, p: string): FieldError[] {
+  if (tpl === undefined || tpl === null) return [fieldErrors.required(p)];
+  if (!isObj(tpl)) return [fieldErrors.typeInvalid(p, tpl, 'must be an object')];
+  const meta: J = isObj(tpl.metadata) ? tpl.metadata : {};
+  const errs: FieldError[] = [];
+  errs.push(...validateLabels(meta.labels, `${p}.labels`));
+  errs.push(...validateAnnotations(meta.annotations, `${p}.annotations`));
+  errs.push(...validatePodSpec(tpl.spec, `${p}.spec`));
+  const spec: J = isObj(tpl.spec) ? tpl.spec : {};
+  if ((arr(spec.ephemeralContainers) ?? []).length > 0) {
+    errs.push(fieldErrors.forbidden(`${p}.spec.ephemeralContainers`, 'ephemeral containers not allowed in pod template'));
+  }
+  return errs;
+}
