@@ -47,7 +47,12 @@ describe('applyPatch', () => {
   });
 
   it('415 for other media types; apply is refused by name', () => {
-    expect(failure(() => applyPatch('text/plain', web, '{}', schema)).code).toBe(415);
+    expect(failure(() => applyPatch('text/plain', web, '{}', schema))).toEqual({
+      code: 415, reason: 'UnsupportedMediaType',
+      message: 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml',
+    });
+    expect(failure(() => applyPatch('application/strategic-merge-patch+json', web, '{}', undefined, { customResource: true })).message)
+      .toBe('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
     expect(() => applyPatch('application/apply-patch+yaml', web, 'a: b', schema)).toThrow(/apply-patch\+yaml/);
   });
 

@@ -3,7 +3,7 @@
 
 import type { KubeObject } from '../types.js';
 import type { SchemaNode } from '../schema/types.js';
-import { errors, fieldErrors } from '../errors.js';
+import { StatusError, errors, fieldErrors } from '../errors.js';
 import { isJsonObject } from './json-value.js';
 import { applyJsonPatch } from './json-patch.js';
 import { applyMergePatch } from './merge-patch.js';
@@ -29,14 +29,35 @@ export function patchTypeOf(contentType: string): PatchType | undefined {
   return undefined;
 }
 
+export interface ApplyPatchOptions {
+  /**
+   * The object is a custom resource: upstream serves no strategic merge patch for those (there
+   * are no patch strategies to follow) and answers it with 415.
+   */
+  customResource?: boolean;
+}
+
+/**
+ * The 415 the PATCH handler answers for a media type the resource does not take; the list is
+ * what upstream accepts for built-in kinds, or for custom resources.
+ */
+export function unsupportedPatchMediaType(customResource = false): StatusError {
+  const accepted = customResource
+    ? [patchContentTypes.json, patchContentTypes.merge, patchContentTypes.apply]
+    : [patchContentTypes.json, patchContentTypes.merge, patchContentTypes.strategic, patchContentTypes.apply];
+  return new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+}
+
 /**
  * Applies a PATCH body to `original` and returns the patched object (a new object; inputs are not
  * modified). `patchBody` is either the raw body (string / bytes, parsed here as JSON) or already
- * decoded JSON. Unknown media types are 415; unparsable bodies 400 with Go-style messages.
+ * decoded JSON. Unsupported media types are 415; unparsable bodies 400 with Go-style messages.
  */
-export function applyPatch(contentType: string, original: KubeObject, patchBody: unknown, schema: SchemaNode | undefined): KubeObject {
+export function applyPatch(
+  contentType: string, original: KubeObject, patchBody: unknown, schema: SchemaNode | undefined, options: ApplyPatchOptions = {},
+): KubeObject {
   const type = patchTypeOf(contentType);
-  if (type === undefined) throw errors.unsupportedMediaType(contentType);
+  if (type === undefined || (type === 'strategic' && options.customResource)) throw unsupportedPatchMediaType(options.customResource);
   if (type === 'apply') {
     throw new Error('application/apply-patch+yaml is server-side apply: it is not handled by applyPatch (use the server-side apply field manager)');
   }
