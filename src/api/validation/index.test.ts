@@ -168,7 +168,7 @@ describe('workloads', () => {
   });
 
   it('keeps the selector immutable', () => {
-    const old = { ...deployment({ selector: { matchLabels: { app: 'web' } }, template }), metadata: { name: 'd', namespace: 'default', resourceVersion: '1' } };
+    const old: KubeObject = { ...deployment({ selector: { matchLabels: { app: 'web' } }, template }), metadata: { name: 'd', namespace: 'default', resourceVersion: '1' } };
     const next = { ...old, spec: { ...(old.spec as object), selector: { matchLabels: { app: 'web', tier: 'x' } }, template: { ...template, metadata: { labels: { app: 'web', tier: 'x' } } } } };
     const errs = msgs(validateObjectUpdate('apps', 'v1', 'Deployment', next, old, ns));
     expect(errs).toEqual(['spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web", "tier":"x"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable']);
