@@ -105,8 +105,12 @@ export function runStoreConformance(name: string, newStore: NewStore): void {
       // The store keeps its own copy: mutating the caller's buffer later changes nothing.
       const mutable = enc('keep');
       await s.create('/bin/mut', mutable);
+      const mutableBuffer = Buffer.from('keep');
+      await s.create('/bin/mutbuf', mutableBuffer);
       mutable[0] = 0x58;
+      mutableBuffer[0] = 0x58;
       expect(dec((await s.get('/bin/mut'))!.value)).toBe('keep');
+      expect(dec((await s.get('/bin/mutbuf'))!.value)).toBe('keep');
     });
 
     it('lists a prefix in key order and counts it', async () => {

@@ -67,7 +67,7 @@ export class MemoryStore implements Store {
     this.checkOpen();
     if (this.live(key)) throw new StoreKeyExistsError(key);
     const rev = this.revision + 1;
-    const kv: KeyValue = { key, value: value.slice(), createRevision: rev, modRevision: rev };
+    const kv: KeyValue = { key, value: new Uint8Array(value), createRevision: rev, modRevision: rev };
     this.append(key, { kv, deleted: false }, { type: 'PUT', kv });
     return rev;
   }
@@ -78,7 +78,7 @@ export class MemoryStore implements Store {
     if (!prevKv) throw new StoreNotFoundError(key);
     if (prevKv.modRevision !== expectedRevision) throw new StoreConflictError(key, prevKv);
     const rev = this.revision + 1;
-    const kv: KeyValue = { key, value: value.slice(), createRevision: prevKv.createRevision, modRevision: rev };
+    const kv: KeyValue = { key, value: new Uint8Array(value), createRevision: prevKv.createRevision, modRevision: rev };
     this.append(key, { kv, deleted: false }, { type: 'PUT', kv, prevKv });
     return rev;
   }

@@ -32,7 +32,7 @@ export interface RangeStatements {
 export interface Statements {
   current: Stmt<[string], KvRow>;
   currentId: Stmt<[string], { id: number }>;
-  insert: Stmt<[string, number, number, number, Buffer]>;
+  insert: Stmt<[string, number, number, number, Uint8Array]>;
   currentInsert: Stmt<[string, number]>;
   currentUpdate: Stmt<[number, string]>;
   currentDelete: Stmt<[string]>;

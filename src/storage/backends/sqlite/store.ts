@@ -39,10 +39,6 @@ export interface SqliteStoreOptions {
 
 const emptyBuffer = Buffer.alloc(0);
 
-function toBuffer(v: Uint8Array): Buffer {
-  return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
-
 function toKv(row: KvRow): KeyValue {
   // An empty BLOB may come back as null from some SQLite builds; the store's values are never null.
   return { key: row.key, value: row.value ?? emptyBuffer, createRevision: row.cr === 0 ? row.id : row.cr, modRevision: row.id };
@@ -112,7 +108,9 @@ export class SqliteStore implements Store {
 
   create(key: string, value: Uint8Array): Promise<number> {
     if (this.closed) return Promise.reject(new StoreClosedError());
-    const buf = Buffer.from(value); // a private copy: watchers must not see later mutations
+    // A private copy in its own ArrayBuffer (Buffer.from would pin a shared 8 KiB pool slab while
+    // the event sits in the watch ring): watchers must not see the caller's later mutations.
+    const buf = new Uint8Array(value);
     return this.writer.submit(() => {
       if (this.stmts.currentId.get(key)) throw new StoreKeyExistsError(key);
       const id = Number(this.stmts.insert.run(key, 0, 0, 0, buf).lastInsertRowid);
@@ -123,7 +121,7 @@ export class SqliteStore implements Store {
 
   update(key: string, value: Uint8Array, expectedRevision: number): Promise<number> {
     if (this.closed) return Promise.reject(new StoreClosedError());
-    const buf = Buffer.from(value);
+    const buf = new Uint8Array(value);
     return this.writer.submit(() => {
       const row = this.stmts.current.get(key);
       if (!row) throw new StoreNotFoundError(key);
@@ -144,7 +142,7 @@ export class SqliteStore implements Store {
       const prevKv = toKv(row);
       if (expectedRevision !== undefined && prevKv.modRevision !== expectedRevision) throw new StoreConflictError(key, prevKv);
       // The tombstone keeps the last value so a replayed DELETE event still carries it.
-      const id = Number(this.stmts.insert.run(key, 1, prevKv.createRevision, prevKv.modRevision, toBuffer(prevKv.value)).lastInsertRowid);
+      const id = Number(this.stmts.insert.run(key, 1, prevKv.createRevision, prevKv.modRevision, prevKv.value).lastInsertRowid);
       this.stmts.currentDelete.run(key);
       const kv = { ...prevKv, modRevision: id };
       return { event: { type: 'DELETE', kv, prevKv }, result: { revision: id, prevKv } };
