@@ -59,6 +59,23 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; st
   });
 }
 
+/** A custom resource as the CRD of the acceptance chart defines it. */
+const widget: ResourceInfo = {
+  group: 'demo.example.com', version: 'v1', resource: 'widgets', singular: 'widget', kind: 'Widget', namespaced: true, shortNames: ['wg'],
+  verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], subresources: [{ name: 'status', verbs: ['get', 'patch', 'update'] }],
+};
+const widgetSchema = {
+  group: 'demo.example.com', version: 'v1', kind: 'Widget',
+  schema: {
+    type: 'object',
+    properties: {
+      spec: { type: 'object', required: ['size'], properties: { size: { type: 'integer', minimum: 1, maximum: 10 }, color: { type: 'string', enum: ['red', 'green', 'blue'] } } },
+      status: { type: 'object', properties: { ready: { type: 'boolean' } } },
+    },
+  },
+};
+const resources = [...builtinResources, widget];
+
 describe.skipIf(!hasKubectl())('kubectl against the OpenAPI service', () => {
   let server: Server;
   let dir: string;
@@ -78,7 +95,7 @@ describe.skipIf(!hasKubectl())('kubectl against the OpenAPI service', () => {
   };
 
   beforeAll(async () => {
-    const openapi = createOpenApiService({ schemas: builtinSchemas, resources: () => builtinResources });
+    const openapi = createOpenApiService({ schemas: builtinSchemas, resources: () => resources, extraSchemas: () => [widgetSchema] });
     server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       requests.push(`${req.method} ${url.pathname}${url.search}`);
@@ -110,7 +127,7 @@ describe.skipIf(!hasKubectl())('kubectl against the OpenAPI service', () => {
         });
         return;
       }
-      const doc = req.method === 'GET' ? discoveryStub(builtinResources, url.pathname) : undefined;
+      const doc = req.method === 'GET' ? discoveryStub(resources, url.pathname) : undefined;
       if (doc) {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(doc));
@@ -188,5 +205,15 @@ describe.skipIf(!hasKubectl())('kubectl against the OpenAPI service', () => {
     // Merge by the `name` key, as x-kubernetes-patch-merge-key says.
     expect(patch.spec.template.spec['$setElementOrder/containers']).toEqual([{ name: 'a' }, { name: 'b' }]);
     expect(patch.spec.template.spec.containers).toEqual(expect.arrayContaining([{ image: 'nginx:2', name: 'a' }, { image: 'busybox', name: 'b' }]));
+  });
+
+  it('kubectl explain on a custom resource reads the CRD schema', async () => {
+    const r = await run([...base, 'explain', 'widget.spec'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('GROUP:      demo.example.com');
+    expect(r.stdout).toContain('KIND:       Widget');
+    expect(r.stdout).toMatch(/size\t<integer> -required-/);
+    expect(r.stdout).toMatch(/color\t<string>\n\s+enum: red, green, blue/);
   });
 });
