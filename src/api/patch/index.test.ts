@@ -44,6 +44,7 @@ describe('applyPatch', () => {
     expect(failure(() => applyPatch('application/merge-patch+json', web, '{"a":', schema))).toEqual({ code: 400, reason: 'BadRequest', message: 'error decoding patch: unexpected end of JSON input' });
     expect(failure(() => applyPatch('application/strategic-merge-patch+json', web, '{x}', schema)).code).toBe(400);
     expect(failure(() => applyPatch('application/json-patch+json', web, 'nope', schema)).message).toMatch(/^error decoding patch: invalid character/);
+    expect(failure(() => applyPatch('application/merge-patch+json', web, '{"a":', schema, { fieldValidation: 'Ignore' })).message).toBe('Invalid JSON Patch');
   });
 
   it('415 for other media types; apply is refused by name', () => {

@@ -35,6 +35,8 @@ export interface ApplyPatchOptions {
    * are no patch strategies to follow) and answers it with 415.
    */
   customResource?: boolean;
+  /** The request's fieldValidation (default Warn, as upstream); it changes how bad bodies are reported. */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
 }
 
 /**
@@ -61,9 +63,16 @@ export function applyPatch(
   if (type === 'apply') {
     throw new Error('application/apply-patch+yaml is server-side apply: it is not handled by applyPatch (use the server-side apply field manager)');
   }
-  // Upstream decodes json and merge patches with a "error decoding patch: " prefix (strict/warn
-  // field validation, the default); the strategic patch decoder reports the bare JSON error.
-  const body = decodeBody(patchBody, type === 'strategic' ? '' : 'error decoding patch: ');
+  // With Strict/Warn field validation (Warn is the default) upstream first decodes json and merge
+  // patches strictly, reporting "error decoding patch: <json error>"; with Ignore the patch
+  // libraries report it (the merge patch library only says "Invalid JSON Patch"). The strategic
+  // patch decoder always reports the bare JSON error.
+  const checked = (options.fieldValidation ?? 'Warn') !== 'Ignore';
+  const body = decodeBody(patchBody, (message) => {
+    if (type === 'strategic') return message;
+    if (checked) return `error decoding patch: ${message}`;
+    return type === 'merge' ? 'Invalid JSON Patch' : message;
+  });
   let patched: unknown;
   switch (type) {
     case 'json':
@@ -84,7 +93,7 @@ export function applyPatch(
   return patched as KubeObject;
 }
 
-function decodeBody(body: unknown, prefix: string): unknown {
+function decodeBody(body: unknown, describe: (goMessage: string) => string): unknown {
   let text: string;
   if (typeof body === 'string') text = body;
   else if (body instanceof Uint8Array) text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
@@ -92,7 +101,7 @@ function decodeBody(body: unknown, prefix: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw errors.badRequest(prefix + goJsonSyntaxError(text, e));
+    throw errors.badRequest(describe(goJsonSyntaxError(text, e)));
   }
 }
 
