@@ -2,3 +2,4 @@
 export { createOpenApiService, acceptsJson, type OpenApiService, type OpenApiServiceOptions, type OpenApiResponse } from './service.js';
 export type { ExtraSchema } from './paths.js';
 export { definitionName, customResourceDefinitionName, groupVersionPath } from './names.js';
+export { customResourceSchemas } from './custom-resources.js';

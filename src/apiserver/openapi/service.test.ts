@@ -197,3 +197,23 @@ describe('/openapi/v2', () => {
     expect(svc.handle('/openapi/v2', q(), 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf')!.status).toBe(406);
   });
 });
+
+describe('customResourceSchemas', () => {
+  it('takes each served version of a CRD', async () => {
+    const { customResourceSchemas } = await import('./custom-resources.js');
+    const crd = {
+      spec: {
+        group: 'demo.example.com', names: { kind: 'Widget' },
+        versions: [
+          { name: 'v1', served: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object' } } } } },
+          { name: 'v1beta1', served: false },
+          { name: 'v2', served: true },
+        ],
+      },
+    };
+    expect(customResourceSchemas([crd, {}])).toEqual([
+      { group: 'demo.example.com', version: 'v1', kind: 'Widget', schema: { type: 'object', properties: { spec: { type: 'object' } } } },
+      { group: 'demo.example.com', version: 'v2', kind: 'Widget', schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+    ]);
+  });
+});
