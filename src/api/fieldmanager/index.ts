@@ -8,6 +8,7 @@ export {
 export { compareObjects, fieldSetOf, listElement, type Comparison } from './compare.js';
 export { rootTypeInfo, fieldTypeInfo, childTypeInfo, type TypeInfo } from './type-info.js';
 export {
-  updateManagedFields, decodeManagedFields, strippedFields, maxUpdateManagers, toMetaTime, type UpdateManagedFieldsOptions,
+  updateManagedFields, decodeManagedFields, encodeManagedFields, capUpdateManagers, managerIdentity, setManagedFields, strippedFields,
+  maxUpdateManagers, toMetaTime, type Managed, type UpdateManagedFieldsOptions,
 } from './managed-fields.js';
 export { managerOrUserAgent, managerFromUserAgent, validateFieldManager, fieldManagerMaxLength, wellKnownManagers } from './manager-name.js';

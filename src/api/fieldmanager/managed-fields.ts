@@ -39,7 +39,7 @@ export interface UpdateManagedFieldsOptions {
 }
 
 /** One manager's entry while computing: its identity, set and time. */
-interface Managed {
+export interface Managed {
   manager: string;
   operation: 'Apply' | 'Update';
   apiVersion: string;
@@ -49,7 +49,7 @@ interface Managed {
 }
 
 /** Upstream identifies an entry by manager, operation, subresource and (for Update) apiVersion. */
-function identity(m: { manager?: string; operation?: string; apiVersion?: string; subresource?: string }): string {
+export function managerIdentity(m: { manager?: string; operation?: string; apiVersion?: string; subresource?: string }): string {
   return JSON.stringify([m.manager ?? '', m.operation ?? '', m.operation === 'Apply' ? '' : m.apiVersion ?? '', m.subresource ?? '']);
 }
 
@@ -70,7 +70,7 @@ export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): 
     const m: Managed = { manager: e.manager ?? '', operation: e.operation, apiVersion: e.apiVersion, set };
     if (e.subresource) m.subresource = e.subresource;
     if (e.time) m.time = e.time;
-    out.set(identity(m), m);
+    out.set(managerIdentity(m), m);
   }
   return out;
 }
@@ -94,7 +94,8 @@ export function toMetaTime(now: string): string {
   return Number.isNaN(t) ? now : new Date(Math.floor(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-function encode(managed: Map<string, Managed>): ManagedFieldsEntry[] {
+/** Entries in upstream's order (operation, time, manager, apiVersion, subresource); empty sets dropped. */
+export function encodeManagedFields(managed: Map<string, Managed>): ManagedFieldsEntry[] {
   const list = [...managed.values()].filter((m) => !m.set.empty());
   list.sort((p, q) => {
     if (p.operation !== q.operation) return p.operation < q.operation ? -1 : 1;
@@ -161,17 +162,17 @@ export function updateManagedFields(
   if (!own.empty()) {
     const me: Managed = { manager: manager || 'unknown', operation, apiVersion, set: own };
     if (subresource) me.subresource = subresource;
-    const id = identity(me);
+    const id = managerIdentity(me);
     const previous = managed.get(id);
     managed.set(id, { ...me, time: toMetaTime(now), set: previous ? own.union(previous.set) : own });
   }
 
   capUpdateManagers(managed);
-  return encode(managed);
+  return encodeManagedFields(managed);
 }
 
 /** Folds the oldest Update entries into per-version "ancient-changes" entries beyond the cap. */
-function capUpdateManagers(managed: Map<string, Managed>): void {
+export function capUpdateManagers(managed: Map<string, Managed>): void {
   const updaters = [...managed.entries()].filter(([, m]) => m.operation === 'Update');
   if (updaters.length <= maxUpdateManagers) return;
   updaters.sort(([ia, a], [ib, b]) => seconds(a.time) - seconds(b.time) || (ia < ib ? -1 : ia > ib ? 1 : 0));
@@ -180,7 +181,7 @@ function capUpdateManagers(managed: Map<string, Managed>): void {
   for (let i = 0; i < updaters.length && length > maxUpdateManagers; i++) {
     const [id, m] = updaters[i];
     const bucket: Managed = { manager: ancientChangesManager, operation: 'Update', apiVersion: m.apiVersion, set: new PathSet() };
-    const bucketId = identity(bucket);
+    const bucketId = managerIdentity(bucket);
     const first = firstByVersion.get(m.apiVersion);
     if (first === undefined) {
       firstByVersion.set(m.apiVersion, id);
@@ -196,4 +197,12 @@ function capUpdateManagers(managed: Map<string, Managed>): void {
     managed.delete(id);
     length--;
   }
+}
+
+/** Stores entries on an object as upstream encodes them: no entries means no managedFields field. */
+export function setManagedFields(obj: KubeObject, entries: ManagedFieldsEntry[]): KubeObject {
+  const metadata = { ...(obj.metadata ?? {}) };
+  if (entries.length > 0) metadata.managedFields = entries;
+  else delete metadata.managedFields;
+  return { ...obj, metadata };
 }
