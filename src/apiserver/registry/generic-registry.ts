@@ -214,7 +214,8 @@ export class GenericRegistry {
     m.name = cur.name;
     if (this.info.namespaced) m.namespace = cur.namespace;
     m.uid = m.uid || cur.uid;
-    m.creationTimestamp = m.creationTimestamp ?? cur.creationTimestamp;
+    // Clients may echo the timestamp in another RFC 3339 spelling (JS Dates carry milliseconds).
+    if (!m.creationTimestamp || Date.parse(m.creationTimestamp) === Date.parse(cur.creationTimestamp)) m.creationTimestamp = cur.creationTimestamp;
     if (cur.deletionTimestamp) {
       m.deletionTimestamp = cur.deletionTimestamp;
       m.deletionGracePeriodSeconds = cur.deletionGracePeriodSeconds;
