@@ -104,7 +104,8 @@ class Walk {
       if (!field) {
         if (this.collectUnknown && this.unknown.length < maxStrictErrors) {
           const parent = strictPath(node);
-          this.unknown.push(`unknown field "${parent ? `${parent}.${key}` : key}"`);
+          // strconv.Quote of the path, as sigs.k8s.io/json writes it.
+          this.unknown.push(`unknown field ${JSON.stringify(parent ? `${parent}.${key}` : key)}`);
         }
         continue;
       }

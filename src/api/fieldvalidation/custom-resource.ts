@@ -111,6 +111,7 @@ export function createCustomResourceFieldChecker(schemas: SchemaRegistry): Custo
       if (schema && !(schema as StructuralSchema)['x-kubernetes-preserve-unknown-fields']) {
         const pruner = new Pruner();
         pruner.prune(obj, schema as StructuralSchema, '', true);
+        // apiextensions formats these with "%s" (no escaping), unlike the built-in decoder.
         unknown.push(...pruner.unknown.sort().map((p) => `unknown field "${p}"`));
         for (const e of pruner.embeddedMeta) {
           const m = metadataOf(e.metadata, e.path, 'Strict');

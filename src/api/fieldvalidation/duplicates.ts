@@ -25,19 +25,23 @@ export function findDuplicateJsonFields(raw: string): string[] {
     for (const seg of stack) p += seg.startsWith('[') || p === '' ? seg : `.${seg}`;
     return p === '' ? key : `${p}.${key}`;
   };
-  const str = (): string => {
+  /** Reads the string literal at i (a '"'); returns its decoded value only when `want` (keys). */
+  const str = (want: boolean): string => {
     const start = i;
     let escaped = false;
-    i++;
-    while (i < n) {
-      const c = raw.charCodeAt(i);
-      if (c === 92) { escaped = true; i += 2; continue; }
-      if (c === 34) break;
-      i++;
+    let end = raw.indexOf('"', i + 1);
+    for (;;) {
+      if (end < 0) throw new Error('unterminated string');
+      let backslashes = 0;
+      for (let k = end - 1; raw.charCodeAt(k) === 92; k--) backslashes++;
+      if (backslashes === 0) break;
+      escaped = true;
+      if (backslashes % 2 === 0) break;
+      end = raw.indexOf('"', end + 1);
     }
-    i++;
-    const literal = raw.slice(start, i);
-    return escaped ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+    i = end + 1;
+    if (!want) return '';
+    return escaped ? (JSON.parse(raw.slice(start, i)) as string) : raw.slice(start + 1, end);
   };
   const value = (depth: number): void => {
     if (depth > 10_000) throw new Error('too deep');
@@ -51,12 +55,12 @@ export function findDuplicateJsonFields(raw: string): string[] {
       for (;;) {
         ws();
         if (raw[i] !== '"') throw new Error('bad key');
-        const key = str();
+        const key = str(true);
         ws();
         if (raw[i] !== ':') throw new Error('bad colon');
         i++;
         if (seen.has(key)) {
-          const msg = `duplicate field "${path(key)}"`;
+          const msg = `duplicate field ${JSON.stringify(path(key))}`; // strconv.Quote, as upstream
           if (!reported.has(msg) && out.length < maxReported) { reported.add(msg); out.push(msg); }
         } else {
           seen.add(key);
@@ -84,9 +88,12 @@ export function findDuplicateJsonFields(raw: string): string[] {
         throw new Error('bad array');
       }
     }
-    if (c === '"') { str(); return; }
+    if (c === '"') { str(false); return; }
     const start = i;
-    while (i < n && !',}] \t\n\r'.includes(raw[i])) i++;
+    for (; i < n; i++) {
+      const k = raw.charCodeAt(i);
+      if (k === 44 || k === 125 || k === 93 || k === 32 || k === 9 || k === 10 || k === 13) break;
+    }
     if (i === start) throw new Error('bad value');
   };
 
