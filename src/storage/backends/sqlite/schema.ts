@@ -21,6 +21,9 @@ export function applyPragmas(db: Database.Database, opts: { exclusive: boolean }
   // power loss (NORMAL would only survive a process crash).
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = OFF');
+  // After each automatic checkpoint, cut a WAL that a large transaction grew back to 64 MiB, so
+  // the file stays bounded even between compactions (which truncate it fully).
+  db.pragma('journal_size_limit = 67108864');
   // Keep recently used pages of the log and index in memory (negative = KiB).
   db.pragma('cache_size = -32768');
 }
