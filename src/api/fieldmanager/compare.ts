@@ -66,8 +66,15 @@ function walk(c: Comparison, path: Path, lhs: unknown, rhs: unknown, info: TypeI
 }
 
 function walkObject(c: Comparison, path: Path, lhs: unknown, rhs: unknown, info: TypeInfo): void {
-  // A value of the wrong shape on one side (e.g. a string where an object belongs) is a leaf change.
+  // The value changed shape (object ↔ scalar or list): the node itself is modified, and the object
+  // side's fields count as removed (or added), as upstream walks both shapes.
   if ((lhs !== undefined && lhs !== null && !isObj(lhs)) || (rhs !== undefined && rhs !== null && !isObj(rhs))) {
+    const side = objectView(info, isObj(lhs) ? lhs : rhs);
+    for (const [k, v] of Object.entries(side ?? {})) {
+      const p = [...path, fieldElement(k)];
+      if (isObj(lhs)) walk(c, p, v, undefined, childTypeInfo(info, k));
+      else walk(c, p, undefined, v, childTypeInfo(info, k));
+    }
     leaf(c, path, lhs, rhs);
     return;
   }
@@ -153,9 +160,13 @@ function collect(s: PathSet, path: Path, v: unknown, info: TypeInfo): void {
   }
   if ((info.kind === 'keyedList' || info.kind === 'setList') && Array.isArray(v)) {
     const element: TypeInfo = info.kind === 'keyedList' ? info.element : { kind: 'atomic' };
+    const counts = new Map<PathElement, number>();
+    for (const item of v) counts.set(listElement(info, item), (counts.get(listElement(info, item)) ?? 0) + 1);
     for (const item of v) {
-      const p = [...path, listElement(info, item)];
-      collect(s, p, item, element);
+      const pe = listElement(info, item);
+      const p = [...path, pe];
+      // Elements sharing a key (tolerated in old objects) are owned as a whole.
+      if (counts.get(pe) === 1) collect(s, p, item, element);
       s.insert(p);
     }
     return;
