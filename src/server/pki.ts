@@ -9,14 +9,18 @@
 // cannot mint client identities. ECDSA P-256 keeps generation in the low milliseconds.
 // Everything is reused on restart; leaf certificates are reissued when they no longer fit (SANs
 // changed, another CA, within 90 days of expiry — k3s renews at start-up on the same 90-day rule).
-import { webcrypto } from 'node:crypto';
+import { webcrypto, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
+import type * as X509Lib from '@peculiar/x509';
 
+// @peculiar/x509 takes ~250 ms to load, a third of a first start, so it is loaded only when a
+// certificate must be issued; checking existing ones on restart uses node's own X509Certificate.
+type X509 = typeof X509Lib;
+const loadX509 = (): Promise<X509> => import('@peculiar/x509');
 // The library's WebCrypto type comes from the DOM lib; node's implementation is the same API.
-type X509Crypto = NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]>;
+type X509Crypto = NonNullable<Parameters<X509['X509CertificateGenerator']['create']>[1]>;
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 const crypto = webcrypto as unknown as X509Crypto;
@@ -114,14 +118,14 @@ export async function ensureClusterPki(opts: EnsurePkiOptions): Promise<ClusterP
 
 /** Signs a client certificate with `ca` (node agents: CN=system:node:<name>, O=system:nodes). */
 export async function issueClientCertificate(ca: CertificateAndKey, subject: { commonName: string; organizations?: string[] }, now = new Date()): Promise<CertificateAndKey> {
-  const loaded = await importPair(ca);
+  const loaded: LoadedPair = { cert: new X509Certificate(ca.cert), certPem: ca.cert, keyPem: ca.key };
   return pem(await issueLeaf(loaded, { commonName: subject.commonName, organizations: subject.organizations ?? [], usage: 'client' }, now));
 }
 
 // ---- internals ----
 
 interface LoadedPair {
-  cert: x509.X509Certificate;
+  cert: X509Certificate;
   certPem: string;
   keyPem: string;
 }
@@ -142,14 +146,10 @@ function loadPair(f: { cert: string; key: string }): LoadedPair | undefined {
   const certPem = readFileSync(f.cert, 'utf8');
   const keyPem = readFileSync(f.key, 'utf8');
   try {
-    return { cert: new x509.X509Certificate(certPem), certPem, keyPem };
+    return { cert: new X509Certificate(certPem), certPem, keyPem };
   } catch (err) {
     throw new Error(`cannot parse certificate ${f.cert}: ${(err as Error).message}`, { cause: err });
   }
-}
-
-async function importPair(p: CertificateAndKey): Promise<LoadedPair> {
-  return { cert: new x509.X509Certificate(p.cert), certPem: p.cert, keyPem: p.key };
 }
 
 function savePair(f: { cert: string; key: string }, p: LoadedPair): void {
@@ -169,12 +169,12 @@ async function generateKey(): Promise<CryptoKeyPair> {
   return subtle.generateKey(ecdsa, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
 }
 
-async function exportKeyPem(key: CryptoKey): Promise<string> {
+async function exportKeyPem(x509: X509, key: CryptoKey): Promise<string> {
   const der = await subtle.exportKey('pkcs8', key);
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
 
-async function importSigningKey(keyPem: string): Promise<CryptoKey> {
+async function importSigningKey(x509: X509, keyPem: string): Promise<CryptoKey> {
   const der = x509.PemConverter.decodeFirst(keyPem);
   return subtle.importKey('pkcs8', der, ecdsa, false, ['sign']);
 }
@@ -187,6 +187,7 @@ function randomSerial(): string {
 }
 
 async function createCA(commonName: string, now: Date): Promise<LoadedPair> {
+  const x509 = await loadX509();
   const keys = await generateKey();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
@@ -201,19 +202,22 @@ async function createCA(commonName: string, now: Date): Promise<LoadedPair> {
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
     ],
   }, crypto);
-  return { cert, certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey) };
+  const certPem = cert.toString('pem') + '\n';
+  return { cert: new X509Certificate(certPem), certPem, keyPem: await exportKeyPem(x509, keys.privateKey) };
 }
 
 async function issueLeaf(ca: LoadedPair, spec: LeafSpec, now: Date): Promise<LoadedPair> {
+  const x509 = await loadX509();
+  const caCert = new x509.X509Certificate(ca.certPem);
   const keys = await generateKey();
-  const name: x509.JsonName = [];
+  const name: X509Lib.JsonName = [];
   for (const o of spec.organizations) name.push({ O: [o] });
   name.push({ CN: [spec.commonName] });
-  const extensions: x509.Extension[] = [
+  const extensions: X509Lib.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension([spec.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth], false),
-    await x509.AuthorityKeyIdentifierExtension.create(ca.cert.publicKey, false, crypto),
+    await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey, false, crypto),
   ];
   if (spec.sans) {
     extensions.push(new x509.SubjectAlternativeNameExtension([
@@ -224,21 +228,21 @@ async function issueLeaf(ca: LoadedPair, spec: LeafSpec, now: Date): Promise<Loa
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
     subject: name,
-    issuer: ca.cert.subjectName,
+    issuer: caCert.subjectName,
     notBefore: new Date(now.getTime() - 60 * 60 * 1000),
-    notAfter: new Date(Math.min(now.getTime() + LEAF_VALIDITY_DAYS * DAY_MS, ca.cert.notAfter.getTime())),
+    notAfter: new Date(Math.min(now.getTime() + LEAF_VALIDITY_DAYS * DAY_MS, caCert.notAfter.getTime())),
     publicKey: keys.publicKey,
-    signingKey: await importSigningKey(ca.keyPem),
+    signingKey: await importSigningKey(x509, ca.keyPem),
     signingAlgorithm,
     extensions,
   }, crypto);
-  return { cert, certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey) };
+  const certPem = cert.toString('pem') + '\n';
+  return { cert: new X509Certificate(certPem), certPem, keyPem: await exportKeyPem(x509, keys.privateKey) };
 }
 
 async function leafStillFits(leaf: LoadedPair, ca: LoadedPair, spec: LeafSpec, now: Date): Promise<boolean> {
-  if (leaf.cert.notAfter.getTime() - now.getTime() < RENEW_BEFORE_DAYS * DAY_MS) return false;
-  if (leaf.cert.issuer !== ca.cert.subject) return false;
-  if (!(await leaf.cert.verify({ publicKey: ca.cert.publicKey, signatureOnly: true }, crypto))) return false;
+  if (Date.parse(leaf.cert.validTo) - now.getTime() < RENEW_BEFORE_DAYS * DAY_MS) return false;
+  if (!leaf.cert.checkIssued(ca.cert) || !leaf.cert.verify(ca.cert.publicKey)) return false;
   if (spec.sans) {
     const have = certificateSans(leaf.cert);
     if (!sameSet(have.dns, spec.sans.dns) || !sameSet(have.ips, spec.sans.ips.map(canonicalIP))) return false;
@@ -247,13 +251,14 @@ async function leafStillFits(leaf: LoadedPair, ca: LoadedPair, spec: LeafSpec, n
 }
 
 /** The DNS and IP names of a certificate's subjectAltName extension (IPs canonicalized). */
-export function certificateSans(cert: x509.X509Certificate | string): SubjectAltNames {
-  const c = typeof cert === 'string' ? new x509.X509Certificate(cert) : cert;
-  const ext = c.getExtension(x509.SubjectAlternativeNameExtension);
-  const names = ext ? ext.names.toJSON() : [];
+export function certificateSans(cert: X509Certificate | string): SubjectAltNames {
+  const c = typeof cert === 'string' ? new X509Certificate(cert) : cert;
+  // node renders the extension as `DNS:a, DNS:b, IP Address:127.0.0.1` (our names need no quoting).
+  const names = (c.subjectAltName ?? '').split(', ').filter((n) => n !== '');
+  const of = (prefix: string) => names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
   return {
-    dns: names.filter((n) => n.type === 'dns').map((n) => n.value.toLowerCase()).sort(),
-    ips: names.filter((n) => n.type === 'ip').map((n) => canonicalIP(n.value)).sort(),
+    dns: of('DNS:').map((n) => n.toLowerCase()).sort(),
+    ips: of('IP Address:').map(canonicalIP).sort(),
   };
 }
 

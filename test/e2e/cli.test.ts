@@ -1,6 +1,6 @@
 // The `kites` command as a user runs it: help, version, server start-up, the data dir lock, SIGTERM.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, runKites, spawnServer, startTestCluster, waitForExit, type TestCluster } from './helpers/cluster.js';
@@ -91,6 +91,7 @@ describe.skipIf(!apiReady)('kites server', () => {
       expect((await again.get('/readyz')).body).toBe('ok');
     } finally {
       expect(await again.stop()).toBe(0);
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
