@@ -16,6 +16,7 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 500
 }
 
 export interface Recorder {
+  prefix: string;
   events: StoreEvent[];
   errors: Error[];
   progress: number[];
@@ -36,7 +37,7 @@ export function record(store: Store, prefix: string, afterRevision: number, onEv
     onProgress: (rev) => { progress.push(rev); },
   });
   return {
-    events, errors, progress, watcher,
+    prefix, events, errors, progress, watcher,
     async waitEvents(n, timeoutMs) {
       await waitFor(() => events.length >= n || errors.length > 0, `${n} events under ${prefix}`, timeoutMs);
       if (events.length < n) throw errors[0];
