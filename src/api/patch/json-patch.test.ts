@@ -21,6 +21,10 @@ describe('applyJsonPatch', () => {
     { name: 'test then replace', ops: [{ op: 'test', path: '/spec/replicas', value: 1 }, { op: 'replace', path: '/spec/replicas', value: 3 }], check: (o) => expect(o.spec.replicas).toBe(3) },
     { name: 'test of a structure', ops: [{ op: 'test', path: '/spec/list', value: ['a', 'b', 'c'] }], check: (o) => expect(o.spec.list.length).toBe(3) },
     { name: 'negative index counts from the end', ops: [{ op: 'remove', path: '/spec/list/-1' }], check: (o) => expect(o.spec.list).toEqual(['a', 'b']) },
+    { name: 'add at -1 appends (index from len+1)', ops: [{ op: 'add', path: '/spec/list/-1', value: 'z' }], check: (o) => expect(o.spec.list).toEqual(['a', 'b', 'c', 'z']) },
+    { name: 'replace sets a missing object key (v4 behaviour)', ops: [{ op: 'replace', path: '/spec/paused', value: true }], check: (o) => expect((o.spec as Record<string, unknown>).paused).toBe(true) },
+    { name: 'test of a missing key against null', ops: [{ op: 'test', path: '/spec/nope', value: null }], check: (o) => expect(o.spec.replicas).toBe(1) },
+    { name: 'replace of the root', ops: [{ op: 'replace', path: '', value: { a: 1 } }], check: (o) => expect(o).toEqual({ a: 1 }) },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -33,7 +37,11 @@ describe('applyJsonPatch', () => {
 
   const failing: Array<{ name: string; ops: unknown }> = [
     { name: 'failed test', ops: [{ op: 'test', path: '/spec/replicas', value: 2 }] },
-    { name: 'replace of a missing key', ops: [{ op: 'replace', path: '/spec/nope', value: 2 }] },
+    { name: 'replace of a missing list index', ops: [{ op: 'replace', path: '/spec/list/3', value: 2 }] },
+    { name: 'replace under a missing parent', ops: [{ op: 'replace', path: '/spec/nope/x', value: 2 }] },
+    { name: 'add at the root', ops: [{ op: 'add', path: '', value: {} }] },
+    { name: 'operation without path', ops: [{ op: 'add', value: 1 }] },
+    { name: 'remove with -', ops: [{ op: 'remove', path: '/spec/list/-' }] },
     { name: 'remove of a missing key', ops: [{ op: 'remove', path: '/metadata/annotations' }] },
     { name: 'add under a missing parent', ops: [{ op: 'add', path: '/status/x/y', value: 1 }] },
     { name: 'index out of range', ops: [{ op: 'add', path: '/spec/list/9', value: 1 }] },
