@@ -137,7 +137,7 @@ export class ProcessRuntime implements RuntimeService {
 
   // --- containers ---
 
-  async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+  async createContainer(sandboxId: string, config: ContainerConfig, _sandbox?: PodSandboxConfig): Promise<string> {
     if (!this.sandboxes.has(sandboxId)) throw new Error(`pod sandbox ${sandboxId} not found`);
     if (config.command.length === 0) {
       throw new Error('the process runtime needs the container\'s command: images are not pulled, so there is no image entrypoint');

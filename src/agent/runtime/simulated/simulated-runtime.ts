@@ -57,7 +57,7 @@ export class SimulatedRuntime implements RuntimeService {
     return [...this.sandboxes.values()].map((s) => ({ ...s.status }));
   }
 
-  async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+  async createContainer(sandboxId: string, config: ContainerConfig, _sandbox?: PodSandboxConfig): Promise<string> {
     if (!this.sandboxes.has(sandboxId)) throw new Error(`pod sandbox ${sandboxId} not found`);
     const id = randomBytes(16).toString('hex');
     this.containers.set(id, {
