@@ -75,7 +75,7 @@ export class SimulatedRuntime implements RuntimeService {
     c.status.startedAt = this.now();
   }
 
-  async stopContainer(id: string): Promise<void> {
+  async stopContainer(id: string, _timeoutSeconds = 0): Promise<void> {
     const c = this.containers.get(id);
     if (!c || c.status.state === 'exited') return;
     // A simulated container ends at once and cleanly, as a process that honours SIGTERM.
