@@ -41,6 +41,24 @@ describe('applyMergePatch', () => {
       want: { spec: { size: 3 }, status: { ready: true } },
     },
     {
+      name: 'existing nulls in the target stay',
+      original: { e: null },
+      patch: { a: 1 },
+      want: { a: 1, e: null },
+    },
+    {
+      name: 'nested new objects lose their nulls but keep empty maps',
+      original: {},
+      patch: { a: { bb: { ccc: null } } },
+      want: { a: { bb: {} } },
+    },
+    {
+      name: 'a list patch replaces the whole document',
+      original: { a: 'b' },
+      patch: ['c'],
+      want: ['c'],
+    },
+    {
       name: 'object replaces scalar',
       original: { a: 1 },
       patch: { a: { b: null, c: 1 } },

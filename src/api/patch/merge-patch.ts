@@ -5,17 +5,21 @@
 import { errors } from '../errors.js';
 import { cloneJson, isJsonObject, type JsonObject } from './json-value.js';
 
-/** Applies `patch` to a copy of `original`. A patch that is not a JSON object is a 400, as upstream. */
+/**
+ * Applies `patch` to a copy of `original`. A null or scalar patch is a 400 ("Invalid JSON Patch"),
+ * as upstream; a list patch replaces the whole document (which the caller then rejects as not an
+ * object, as upstream's decoding does).
+ */
 export function applyMergePatch(original: unknown, patch: unknown): unknown {
-  if (!isJsonObject(patch)) {
-    // Upstream maps null, scalars and (for object documents) anything unmergeable to ErrBadJSONPatch.
-    throw errors.badRequest('Invalid JSON Patch');
-  }
+  if (Array.isArray(patch)) return pruneNulls(cloneJson(patch));
+  if (!isJsonObject(patch)) throw errors.badRequest('Invalid JSON Patch');
   return mergeValue(cloneJson(original), patch);
 }
 
 function mergeValue(target: unknown, patch: unknown): unknown {
-  if (!isJsonObject(patch)) return cloneJson(patch);
+  // A non-object replaces the target; the library prunes its nested nulls only when the target
+  // was not an object either.
+  if (!isJsonObject(patch)) return isJsonObject(target) ? cloneJson(patch) : pruneNulls(cloneJson(patch));
   if (!isJsonObject(target)) return pruneNulls(cloneJson(patch));
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) {
