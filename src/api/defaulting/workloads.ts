@@ -52,7 +52,13 @@ export function defaultStatefulSet(o: J): void {
   setIfUnset(spec, 'replicas', 1);
   setIfUnset(spec, 'revisionHistoryLimit', 10);
   defaultPodTemplateSpec(spec.template);
-  for (const claim of items(spec, 'volumeClaimTemplates')) defaultClaimTemplate(claim);
+  for (const claim of items(spec, 'volumeClaimTemplates')) {
+    // apps/v1 serves claim templates with their own apiVersion and kind (upstream's conversion
+    // keeps this pre-1.17 behaviour).
+    claim.apiVersion = 'v1';
+    claim.kind = 'PersistentVolumeClaim';
+    defaultClaimTemplate(claim);
+  }
 }
 
 export function defaultDaemonSet(o: J): void {

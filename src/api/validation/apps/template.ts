@@ -1,6 +1,6 @@
 // Selector-and-template rules shared by the workload controllers.
 import { FieldError, fieldErrors } from '../../errors.js';
-import { selectorIsEmpty, selectorIsParsable, selectorMatches, validateLabelSelector } from '../common.js';
+import { selectorIsEmpty, selectorIsParsable, selectorMatches, validateAnnotations, validateLabelSelector, validateLabels } from '../common.js';
 import { goLabelSelector, goStringMap, invalidGo } from '../go-render.js';
 import { validatePodTemplateSpec } from '../core/pod.js';
 import { isObj, type J } from '../value.js';
@@ -32,7 +32,7 @@ export function validateWorkloadSelector(spec: J, word: string, opts: { required
  * The pod template of a ReplicaSet-like controller: matches the selector, passes pod template
  * validation, restarts Always, has no activeDeadlineSeconds.
  */
-export function validateControllerTemplate(spec: J, owner: string, opts: { restartAlwaysOnly?: boolean } = {}): FieldError[] {
+export function validateControllerTemplate(spec: J, owner: string, opts: { podSpec?: boolean } = {}): FieldError[] {
   const errs: FieldError[] = [];
   const tpl = spec.template;
   const sel = spec.selector;
@@ -45,9 +45,17 @@ export function validateControllerTemplate(spec: J, owner: string, opts: { resta
   if (!isObj(sel) || (!selectorIsEmpty(sel) && !selectorMatches(sel, templateLabels(tpl)))) {
     errs.push(mismatchError('spec.template.metadata.labels', templateLabels(tpl)));
   }
-  errs.push(...validatePodTemplateSpec(tpl, 'spec.template'));
+  if (opts.podSpec ?? true) {
+    errs.push(...validatePodTemplateSpec(tpl, 'spec.template'));
+  } else {
+    // StatefulSet templates mount volumes that come from volumeClaimTemplates, so upstream checks
+    // only the template's labels and annotations.
+    const meta: J = isObj(tpl) && isObj(tpl.metadata) ? tpl.metadata : {};
+    errs.push(...validateLabels(meta.labels, 'spec.template.labels'));
+    errs.push(...validateAnnotations(meta.annotations, 'spec.template.annotations'));
+  }
   const podSpec: J = isObj(tpl) && isObj(tpl.spec) ? tpl.spec : {};
-  if ((opts.restartAlwaysOnly ?? true) && podSpec.restartPolicy !== 'Always') {
+  if (podSpec.restartPolicy !== 'Always') {
     errs.push(fieldErrors.notSupported('spec.template.spec.restartPolicy', podSpec.restartPolicy ?? '', ['Always']));
   }
   if (podSpec.activeDeadlineSeconds !== undefined && podSpec.activeDeadlineSeconds !== null) {

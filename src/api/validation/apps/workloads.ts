@@ -143,7 +143,7 @@ function validateStatefulSet(o: J): FieldError[] {
   errs.push(...validateNonnegative(spec.replicas, 'spec.replicas'));
   errs.push(...validateNonnegative(spec.minReadySeconds, 'spec.minReadySeconds'));
   errs.push(...validateWorkloadSelector(spec, 'statefulset', { required: true }));
-  errs.push(...validateControllerTemplate(spec, 'StatefulSet'));
+  errs.push(...validateControllerTemplate(spec, 'StatefulSet', { podSpec: false }));
   const pol = spec.persistentVolumeClaimRetentionPolicy;
   if (isObj(pol)) {
     for (const f of ['whenDeleted', 'whenScaled']) {
