@@ -12,3 +12,4 @@ export {
   maxUpdateManagers, toMetaTime, type Managed, type UpdateManagedFieldsOptions,
 } from './managed-fields.js';
 export { managerOrUserAgent, managerFromUserAgent, validateFieldManager, fieldManagerMaxLength, wellKnownManagers } from './manager-name.js';
+export { defaultResetFields } from './reset-fields.js';

@@ -171,3 +171,17 @@ describe('updateManagedFields', () => {
     expect(updateManagedFields(live, structuredClone(live), 'y', 'Update', 'apps/v1', T2, undefined, deploySchema)).toEqual([]);
   });
 });
+
+describe('defaultResetFields', () => {
+  it('keeps status out of main-resource writes and spec/metadata out of /status writes', async () => {
+    const { defaultResetFields } = await import('./reset-fields.js');
+    expect(defaultResetFields(undefined, true).toFieldsV1()).toEqual({ 'f:status': {} });
+    expect(defaultResetFields(undefined, false).empty()).toBe(true);
+    expect(defaultResetFields('status', true).toFieldsV1()).toEqual({ 'f:metadata': {}, 'f:spec': {} });
+
+    const live = stored(nginx(), updateManagedFields(undefined, nginx(), 'a', 'Update', 'apps/v1', T1, undefined, deploySchema));
+    const next = { ...structuredClone(live), status: { replicas: 3 }, metadata: { ...live.metadata, labels: { app: 'x' } } };
+    const entries = updateManagedFields(live, next, 'ctrl', 'Update', 'apps/v1', T2, 'status', deploySchema, { ignoredFields: defaultResetFields('status', true) });
+    expect(entries.find((e) => e.manager === 'ctrl')?.fieldsV1).toEqual({ 'f:status': { 'f:replicas': {} } });
+  });
+});
