@@ -23,7 +23,7 @@ import { InProcessTransport } from './inprocess-transport.js';
 import { bootstrapNamespaces } from './bootstrap.js';
 import { createOpenApiService } from './openapi/index.js';
 import { builtinSchemas } from '../api/schema/index.js';
-import { checkBodyFields } from './field-checks.js';
+import { checkBodyFields, checkPatchedFields } from './field-checks.js';
 import { patchObject } from './patching.js';
 
 export type { UserInfo } from './http/api-request.js';
@@ -71,6 +71,7 @@ export class ApiServer {
       log: options.log,
       registryFor: (info) => this.registryFor(info),
       checkFields: (info, obj, mode, raw) => checkBodyFields(info, obj, mode, raw),
+      checkPatched: (info, obj, mode, patch) => checkPatchedFields(info, obj, mode, patch),
       applyPatch: (info, type, current, patch, ctx, force) => patchObject(info, type, current, patch, ctx, force),
       now: this.now,
     });

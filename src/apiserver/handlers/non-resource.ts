@@ -8,7 +8,7 @@ import {
 } from './discovery.js';
 
 export interface OpenApiService {
-  handle(path: string, query: URLSearchParams, accept: string | undefined): { status: number; contentType: string; body: Buffer | string; headers?: Record<string, string> } | undefined;
+  handle(path: string, query: URLSearchParams, accept: string | undefined, ifNoneMatch?: string): { status: number; contentType: string; body: Buffer | string; headers?: Record<string, string> } | undefined;
 }
 
 export interface NonResourceDeps {
@@ -51,7 +51,7 @@ export async function handleNonResource(req: ApiRequest, res: ApiResponder, deps
     return true;
   }
   if (path.startsWith('/openapi')) {
-    const out = deps.openapi.handle(path, req.query, req.headers.accept);
+    const out = deps.openapi.handle(path, req.query, req.headers.accept, req.headers['if-none-match']);
     if (!out) return false;
     res.raw(out.status, out.contentType, out.body, out.headers);
     return true;

@@ -24,6 +24,8 @@ export interface ResourceHandlerDeps {
   registryFor(info: ResourceInfo): GenericRegistry;
   /** Schema-driven checks of a decoded body: unknown fields (per fieldValidation) and types. */
   checkFields(info: ResourceInfo, obj: KubeObject, mode: FieldValidationMode, rawJson?: string): string[];
+  /** The same checks on a patch result (failures are an invalid patch, 422). */
+  checkPatched(info: ResourceInfo, obj: KubeObject, mode: FieldValidationMode, patch: unknown): string[];
   /** Applies a patch document of `type` to `current`. */
   applyPatch(info: ResourceInfo, type: string, current: StoredObject, patch: unknown, ctx: RequestContext, force: boolean): KubeObject;
   now(): Date;
@@ -264,7 +266,7 @@ export class ResourceHandler {
       const next = this.deps.applyPatch(info, type, cur, patch, ctx, force);
       const rv = next.metadata?.resourceVersion;
       if (rv && rv !== cur.metadata.resourceVersion) throw errors.resourceVersionConflict(info.group, info.resource, ri.name);
-      if (!sub) ctx.warnings.push(...this.deps.checkFields(info, next, mode));
+      if (!sub) ctx.warnings.push(...this.deps.checkPatched(info, next, mode, patch));
       return next;
     };
     if (type === 'application/apply-patch+yaml') {
@@ -273,7 +275,7 @@ export class ResourceHandler {
       if (!existing) {
         const base = { apiVersion: info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind, metadata: { name: ri.name, ...(info.namespaced ? { namespace: ri.namespace } : {}) } } as StoredObject;
         const obj = this.deps.applyPatch(info, type, base, patch, ctx, force);
-        ctx.warnings.push(...this.deps.checkFields(info, obj, mode));
+        ctx.warnings.push(...this.deps.checkPatched(info, obj, mode, patch));
         const created = await registry.create(ri.namespace, obj, ctx);
         return this.respondObject(info, req, res, 201, created);
       }
