@@ -168,7 +168,7 @@ class GoSliceReplay {
   }
 
   items(): unknown[] {
-    return this.detached ?? this.backing.slice(0, this.len);
+    return this.detached ? [...this.detached] : this.backing.slice(0, this.len);
   }
 
   deleteAt(i: number): void {
