@@ -9,6 +9,8 @@ import { parse } from 'yaml';
 import { silentLogger } from '../api/log.js';
 import type { ApiServerOptions, ServingOptions } from '../apiserver/server.js';
 import type { RestTransport } from '../client/transport.js';
+import type { ResourceInfo } from '../api/resources/types.js';
+import type { ControllerContext } from './controllers.js';
 import { DataDirLockedError } from './data-dir.js';
 import { serverOptions } from './options.js';
 import { startServer, type ApiServerLike } from './server.js';
@@ -32,7 +34,8 @@ class FakeApiServer implements ApiServerLike {
     return { port: (this.server.address() as AddressInfo).port };
   }
   isReady(): boolean { return Date.now() >= this.readyAt; }
-  inProcessTransport(): RestTransport { throw new Error('not in the fake'); }
+  inProcessTransport(): RestTransport { return {} as RestTransport; } // never called: controllers are faked too
+  resources(): readonly ResourceInfo[] { return []; }
   async close(): Promise<void> {
     this.closed = true;
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
@@ -70,6 +73,9 @@ function kubectlOutput(args: string[]): Promise<string | undefined> {
   });
 }
 
+/** Controllers stand-in: runs until aborted, as real ones do. */
+const noControllers = (ctx: ControllerContext) => new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+
 describe('startServer', () => {
   it('starts, writes a kubeconfig that authenticates over TLS, refuses a second server, and stops', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kites-srv-'));
@@ -80,7 +86,7 @@ describe('startServer', () => {
       const running = await startServer(options, {
         log: silentLogger,
         progress: (l) => lines.push(l),
-        createApiServer: (o) => (fake = new FakeApiServer(o, 50)),
+        startControllers: noControllers, createApiServer: (o) => (fake = new FakeApiServer(o, 50)),
       });
       try {
         expect(running.url).toBe(`https://127.0.0.1:${running.port}`);
@@ -96,7 +102,7 @@ describe('startServer', () => {
         expect(lines.at(-1)).toBe(`kites: export KUBECONFIG=${running.kubeconfigPath} ; kubectl get nodes`);
         expect(running.timings.readyMs).toBeGreaterThanOrEqual(40);
 
-        await expect(startServer(options, { log: silentLogger, progress: () => {}, createApiServer: (o) => new FakeApiServer(o) }))
+        await expect(startServer(options, { log: silentLogger, progress: () => {}, startControllers: noControllers, createApiServer: (o) => new FakeApiServer(o) }))
           .rejects.toThrow(DataDirLockedError);
       } finally {
         await running.stop();
@@ -107,7 +113,7 @@ describe('startServer', () => {
 
       // A restart reuses the PKI: the old kubeconfig's CA still validates the new serving cert.
       const caBefore = readFileSync(join(dir, 'server', 'tls', 'server-ca.crt'), 'utf8');
-      const again = await startServer(options, { log: silentLogger, progress: () => {}, createApiServer: (o) => new FakeApiServer(o) });
+      const again = await startServer(options, { log: silentLogger, progress: () => {}, startControllers: noControllers, createApiServer: (o) => new FakeApiServer(o) });
       await again.stop();
       expect(again.pki.issued).toEqual([]);
       expect(again.pki.serverCA.cert).toBe(caBefore);
@@ -121,16 +127,16 @@ describe('startServer', () => {
     try {
       const options = serverOptions({ dataDir: dir, httpsListenPort: 0, bindAddress: '127.0.0.1', datastoreEndpoint: 'memory://', readyTimeoutMs: 100 });
       let fake: FakeApiServer | undefined;
-      await expect(startServer(options, { log: silentLogger, progress: () => {}, createApiServer: (o) => (fake = new FakeApiServer(o, 60_000)) }))
+      await expect(startServer(options, { log: silentLogger, progress: () => {}, startControllers: noControllers, createApiServer: (o) => (fake = new FakeApiServer(o, 60_000)) }))
         .rejects.toThrow('API server not ready after');
       expect(fake!.closed).toBe(true);
 
       const abort = new AbortController();
       setTimeout(() => abort.abort(), 50);
-      await expect(startServer({ ...options, readyTimeoutMs: 60_000 }, { log: silentLogger, progress: () => {}, signal: abort.signal, createApiServer: (o) => new FakeApiServer(o, 60_000) }))
+      await expect(startServer({ ...options, readyTimeoutMs: 60_000 }, { log: silentLogger, progress: () => {}, signal: abort.signal, startControllers: noControllers, createApiServer: (o) => new FakeApiServer(o, 60_000) }))
         .rejects.toThrow();
       // The lock was released both times.
-      const ok = await startServer(options, { log: silentLogger, progress: () => {}, createApiServer: (o) => new FakeApiServer(o) });
+      const ok = await startServer(options, { log: silentLogger, progress: () => {}, startControllers: noControllers, createApiServer: (o) => new FakeApiServer(o) });
       await ok.stop();
     } finally {
       rmSync(dir, { recursive: true, force: true });

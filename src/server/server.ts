@@ -1,7 +1,7 @@
 // The composition root of `kites server`: the one place that wires components together.
 // Start order (each step needs the one before): data dir + lock → PKI → join token → store →
-// API server (listening) → ready → kubeconfig. Later components (scheduler, controllers, node
-// agent, network) start after the API server is ready and talk to it through its client only.
+// API server (listening) → ready → controllers → kubeconfig. Later components (scheduler, node
+// agent, network) also start after the API server is ready and talk to it through its client only.
 // Shutdown runs the same steps backwards. Nothing here exits the process: the CLI does that.
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
@@ -14,6 +14,7 @@ import { ensureClusterPki, servingSans, type ClusterPki } from './pki.js';
 import { ensureJoinToken } from './token.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import type { ServerOptions } from './options.js';
+import type { ControllerContext } from './controllers.js';
 
 export interface ServerDeps {
   /** Defaults to a stderr logger at options.logLevel. */
@@ -28,10 +29,12 @@ export interface ServerDeps {
   openStore?: (opts: { endpoint: string; dataDir: string; log: Logger }) => Store | Promise<Store>;
   /** The API server factory; default `new ApiServer(opts)`. */
   createApiServer?: (opts: ApiServerOptions) => ApiServerLike;
+  /** Starts the in-process controllers; default controllers.ts's startControllers. */
+  startControllers?: (ctx: ControllerContext) => Promise<void>;
 }
 
 /** What the composition root needs of the API server (the real ApiServer, or a fake in tests). */
-export type ApiServerLike = Pick<ApiServer, 'isReady' | 'close' | 'inProcessTransport'> & {
+export type ApiServerLike = Pick<ApiServer, 'isReady' | 'close' | 'inProcessTransport' | 'resources'> & {
   listen(serving: ServingOptions): Promise<{ port: number }>;
 };
 
@@ -117,6 +120,12 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
     t = clock();
     await waitUntilReady(apiServer, options.readyTimeoutMs, log, deps.signal);
     const readyMs = clock() - t;
+
+    // Controllers stop first on shutdown (the stack unwinds), while the API server still answers.
+    const controllersAbort = new AbortController();
+    const runControllers = deps.startControllers ?? (await import('./controllers.js')).startControllers;
+    const controllersDone = runControllers({ transport: apiServer.inProcessTransport(), resources: () => apiServer.resources(), log: log.child('controllers'), signal: controllersAbort.signal });
+    cleanups.push({ what: 'stop controllers', run: async () => { controllersAbort.abort(); await controllersDone; } });
 
     // Written only now, so a client that finds the file finds a serving, ready API (k3s does the same).
     writeKubeconfig(options.writeKubeconfig, { server: url, caCert: pki.serverCA.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }, options.writeKubeconfigMode);

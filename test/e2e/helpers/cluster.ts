@@ -10,10 +10,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
+const tempPrefix = 'kites-e2e-';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const kitesBin = join(repoRoot, 'bin', 'kites');
 
@@ -64,7 +65,7 @@ export interface TestCluster {
 export interface StartOptions {
   /** Extra `kites server` flags (e.g. ['--runtime', 'process']). */
   args?: string[];
-  /** Reuse a data dir instead of a fresh temporary one. */
+  /** Reuse a data dir instead of a fresh temporary one (e.g. a stopped cluster's, with keepDataDir). */
   dataDir?: string;
   readyTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -72,8 +73,9 @@ export interface StartOptions {
 
 /** Spawns `bin/kites server` and resolves once /readyz answers ok (rejects with the server output otherwise). */
 export async function startTestCluster(opts: StartOptions = {}): Promise<TestCluster> {
-  const ownDataDir = opts.dataDir === undefined;
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kites-e2e-'));
+  // A data dir this helper made (also when handed back for a restart) is removed on stop().
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), tempPrefix));
+  const ownDataDir = dirname(dataDir) === tmpdir() && basename(dataDir).startsWith(tempPrefix);
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   const child = spawnServer(['--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', '--write-kubeconfig', kubeconfig, ...(opts.args ?? [])], opts.env);
 
