@@ -263,3 +263,23 @@ describe('other groups', () => {
     expect(msgs(validateObject('storage.k8s.io', 'v1', 'StorageClass', { metadata: { name: 's' } }, cluster))).toEqual(['provisioner: Required value']);
   });
 });
+
+describe('ephemeral containers', () => {
+  const goodContainer = { name: 'c', image: 'nginx', imagePullPolicy: 'IfNotPresent', terminationMessagePolicy: 'File' };
+  const spec = { containers: [goodContainer], restartPolicy: 'Always', dnsPolicy: 'ClusterFirst' };
+  const old: KubeObject = { metadata: { name: 'p', namespace: 'd', resourceVersion: '1' }, spec };
+
+  it('may be added but not changed', () => {
+    const added = { ...old, spec: { ...spec, ephemeralContainers: [{ name: 'debugger', image: 'busybox' }] } };
+    expect(validateObjectUpdate('', 'v1', 'Pod', added, old, { namespaced: true })).toEqual([]);
+    const changed = { ...old, spec: { ...spec, ephemeralContainers: [{ name: 'debugger', image: 'busybox:2' }] } };
+    expect(validateObjectUpdate('', 'v1', 'Pod', changed, added, { namespaced: true }).map(String)).toEqual([
+      'spec.ephemeralContainers[0]: Forbidden: existing ephemeral containers "debugger" may not be changed',
+    ]);
+    const withPorts = { ...old, spec: { ...spec, ephemeralContainers: [{ name: 'c', image: 'b', ports: [{ containerPort: 1 }] }] } };
+    expect(validateObjectUpdate('', 'v1', 'Pod', withPorts, old, { namespaced: true }).map(String)).toEqual([
+      'spec.ephemeralContainers[0].name: Duplicate value: "c"',
+      'spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container',
+    ]);
+  });
+});

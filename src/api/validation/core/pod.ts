@@ -2,7 +2,7 @@
 // ValidatePodStatusUpdate / ValidatePodTemplateSpec).
 import { FieldError, fieldErrors } from '../../errors.js';
 import { validateAnnotations, validateLabels, validateNameWith } from '../common.js';
-import { isValidIP, nameIsDNSSubdomain } from '../names.js';
+import { isDNS1123Label, isValidIP, nameIsDNSSubdomain } from '../names.js';
 import { arr, isObj, jsonEqual, s, semanticEqual, type J } from '../value.js';
 import { validatePodSpec } from './pod-spec.js';
 
@@ -77,6 +77,8 @@ export function validatePodUpdate(pod: J, old: J): FieldError[] {
     const b = arr(oldSpec[list]) ?? [];
     if (a) munged[list] = a.map((c, i) => (isObj(c) && isObj(b[i]) ? { ...c, image: (b[i] as J).image } : c));
   }
+  errs.push(...validateEphemeralContainerAdditions(spec, oldSpec));
+  munged.ephemeralContainers = oldSpec.ephemeralContainers;
   munged.activeDeadlineSeconds = oldSpec.activeDeadlineSeconds;
   munged.schedulingGates = oldSpec.schedulingGates;
   munged.tolerations = oldSpec.tolerations;
@@ -86,6 +88,46 @@ export function validatePodUpdate(pod: J, old: J): FieldError[] {
   if (!semanticEqual(munged, oldSpec)) {
     errs.push(fieldErrors.forbidden('spec', `pod updates may not change fields other than ${updatablePodSpecFields.join(',')}\n${specDiff(oldSpec, munged)}`));
   }
+  return errs;
+}
+
+// Fields an ephemeral (debug) container may not have.
+const ephemeralForbidden = ['lifecycle', 'livenessProbe', 'ports', 'readinessProbe', 'resources', 'startupProbe'];
+
+/**
+ * Ephemeral containers arrive through their own subresource upstream, which allows additions only.
+ * Whatever the path, existing ones stay as they are and new ones are debug containers.
+ */
+function validateEphemeralContainerAdditions(spec: J, oldSpec: J): FieldError[] {
+  const errs: FieldError[] = [];
+  const next = arr(spec.ephemeralContainers) ?? [];
+  const prev = arr(oldSpec.ephemeralContainers) ?? [];
+  const p = 'spec.ephemeralContainers';
+  prev.forEach((c, i) => {
+    const name = isObj(c) ? s(c.name) : '';
+    const now = next.find((n) => isObj(n) && s(n.name) === name);
+    if (!now) errs.push(fieldErrors.forbidden(p, `existing ephemeral containers "${name}" may not be removed`));
+    else if (!semanticEqual(now, c)) errs.push(fieldErrors.forbidden(`${p}[${i}]`, `existing ephemeral containers "${name}" may not be changed`));
+  });
+  const taken = new Set<string>();
+  for (const list of ['containers', 'initContainers']) for (const c of arr(spec[list]) ?? []) if (isObj(c)) taken.add(s(c.name));
+  const prevNames = new Set(prev.map((c) => (isObj(c) ? s(c.name) : '')));
+  next.forEach((c, i) => {
+    const ip = `${p}[${i}]`;
+    if (!isObj(c)) { errs.push(fieldErrors.typeInvalid(ip, c, 'must be an object')); return; }
+    const name = s(c.name);
+    if (prevNames.has(name)) return;
+    if (!name) errs.push(fieldErrors.required(`${ip}.name`));
+    else errs.push(...isDNS1123Label(name).map((m) => fieldErrors.invalid(`${ip}.name`, name, m)));
+    if (taken.has(name)) errs.push(fieldErrors.duplicate(`${ip}.name`, name));
+    taken.add(name);
+    if (!s(c.image)) errs.push(fieldErrors.required(`${ip}.image`));
+    for (const f of ephemeralForbidden) {
+      const v = c[f];
+      const empty = v === undefined || v === null || (isObj(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0);
+      if (!empty) errs.push(fieldErrors.forbidden(`${ip}.${f}`, 'cannot be set for an Ephemeral Container'));
+    }
+  });
   return errs;
 }
 
