@@ -3,6 +3,7 @@
 import type { Logger } from '../api/log.js';
 import { silentLogger } from '../api/log.js';
 import type { WorkQueue } from './workqueue.js';
+import { isConflict } from './status.js';
 
 /** What reconcile may ask for besides success: look at the key again after a while. */
 export interface ReconcileResult {
@@ -37,6 +38,11 @@ export async function runWorkers<T>(
     for (;;) {
       const key = await queue.get();
       if (key === undefined) return;
+      if (signal.aborted) {
+        // The queue would hand out what is left (upstream drains); a stopped controller should not act.
+        queue.done(key);
+        return;
+      }
       try {
         const result = await reconcile(key);
         queue.forget(key);
@@ -47,7 +53,9 @@ export async function runWorkers<T>(
           log.warn('dropping item out of the queue after too many retries', { queue: queue.name, key: String(key), err: e });
           queue.forget(key);
         } else {
-          log.info('reconcile failed; will retry', { queue: queue.name, key: String(key), retries, err: e });
+          // Conflicts are routine (a newer version exists; the retry reads it), so they stay quiet.
+          const level = isConflict(e) ? 'debug' : 'warn';
+          log[level]('reconcile failed; will retry', { queue: queue.name, key: String(key), retries, err: e });
           queue.addRateLimited(key);
         }
       } finally {

@@ -27,6 +27,10 @@ export interface HttpTransportOptions {
   /** Time allowed for a plain request, and for a stream to get its response headers. Default 60 s. */
   timeoutMs?: number;
   userAgent?: string;
+  /**
+   * Sockets per server. Unlimited by default: every open watch holds a socket (HTTP/1.1 has no
+   * multiplexing), and a cap would queue plain requests behind long-lived watches.
+   */
   maxSockets?: number;
 }
 
@@ -44,12 +48,12 @@ export class HttpTransport implements RestTransport {
     if (!this.secure && this.base.protocol !== 'http:') throw new Error(`unsupported server URL ${options.server}`);
     this.agent = this.secure
       ? new https.Agent({
-        keepAlive: true, maxSockets: options.maxSockets ?? 64,
+        keepAlive: true, maxSockets: options.maxSockets ?? Infinity,
         ca: options.ca, cert: options.cert, key: options.key,
         rejectUnauthorized: !options.insecureSkipTlsVerify,
         servername: options.tlsServerName,
       })
-      : new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
+      : new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? Infinity });
   }
 
   /** Closes idle keep-alive connections. */

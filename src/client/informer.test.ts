@@ -169,6 +169,23 @@ describe('SharedInformer', () => {
     expect(rec.updates).toEqual(['a']);
   });
 
+  it('gives up on a watch the server keeps open past its timeout, and re-watches', async () => {
+    const api = new FakeApi();
+    const clock = new FakeClock();
+    const informer = new SharedInformer<Pod>(new RestClient(api).resource<Pod>(podsRef), { clock, random: () => 0, watchTimeoutSeconds: () => 60 });
+    stoppers.push(() => informer.stop());
+    informer.start();
+    await informer.waitForSync(AbortSignal.timeout(2000));
+    await settle();
+    expect(api.requests.filter((r) => r.watch)).toHaveLength(1);
+    expect(api.requests[1]!.query.timeoutSeconds).toBe('60');
+    await clock.advance(89_999);
+    expect(api.watchCount).toBe(1);
+    await clock.advance(1);
+    expect(api.requests.filter((r) => r.watch)).toHaveLength(2);
+    expect(api.watchCount).toBe(1);
+  });
+
   it('waitForSync resolves false when aborted', async () => {
     const { api, informer } = setup();
     api.failNext(() => true, errors.internal('down'), 100);

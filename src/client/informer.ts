@@ -42,6 +42,8 @@ export interface InformerOptions<T> {
 
 /** A watch that ends this quickly without any event counts as a failure (upstream's "very short watch"). */
 const shortWatchMs = 1000;
+/** How long past its timeoutSeconds a watch may stay open before the client gives up on it. */
+const watchDeadlineGraceMs = 30_000;
 
 export class SharedInformer<T extends KubeObject = StoredObject> {
   readonly indexer: Indexer<T>;
@@ -73,7 +75,7 @@ export class SharedInformer<T extends KubeObject = StoredObject> {
    */
   addEventHandler(handler: EventHandler<T>): () => void {
     this.handlers.add(handler);
-    if (this.synced) for (const obj of this.indexer.list()) this.call(handler, 'onAdd', () => handler.onAdd?.(obj, true));
+    if (this.synced) for (const obj of this.indexer.list()) this.safely('onAdd', () => handler.onAdd?.(obj, true));
     return () => this.handlers.delete(handler);
   }
 
@@ -194,6 +196,23 @@ export class SharedInformer<T extends KubeObject = StoredObject> {
   private async watchOnce(signal: AbortSignal): Promise<boolean> {
     const o = this.options;
     const timeoutSeconds = o.watchTimeoutSeconds ? o.watchTimeoutSeconds() : Math.floor(300 * (1 + this.random()));
+    // A client-side deadline a little past the server's: a connection that died silently would
+    // otherwise never end the watch, and the cache would go stale without anyone noticing.
+    const watchAbort = new AbortController();
+    const onAbort = () => watchAbort.abort();
+    if (signal.aborted) return false;
+    signal.addEventListener('abort', onAbort, { once: true });
+    const deadline = this.clock.setTimeout(() => watchAbort.abort(), timeoutSeconds * 1000 + watchDeadlineGraceMs);
+    try {
+      return await this.consumeWatch(watchAbort.signal, timeoutSeconds);
+    } finally {
+      this.clock.clearTimeout(deadline);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async consumeWatch(signal: AbortSignal, timeoutSeconds: number): Promise<boolean> {
+    const o = this.options;
     const started = this.clock.now();
     let events = 0;
     const stream = this.client.watch(o.namespace, {
@@ -215,8 +234,8 @@ export class SharedInformer<T extends KubeObject = StoredObject> {
         }
         case 'DELETED': {
           const obj = ev.object;
-          const old = this.indexer.delete(objectKey(obj));
-          this.emit('onDelete', (h) => h.onDelete?.(obj ?? old, false));
+          this.indexer.delete(objectKey(obj));
+          this.emit('onDelete', (h) => h.onDelete?.(obj, false));
           this.lastRV = obj.metadata?.resourceVersion ?? this.lastRV;
           break;
         }
@@ -235,10 +254,10 @@ export class SharedInformer<T extends KubeObject = StoredObject> {
   }
 
   private emit(what: keyof EventHandler<T>, fn: (h: EventHandler<T>) => void): void {
-    for (const h of this.handlers) this.call(h, what, () => fn(h));
+    for (const h of this.handlers) this.safely(what, () => fn(h));
   }
 
-  private call(_h: EventHandler<T>, what: string, fn: () => void): void {
+  private safely(what: string, fn: () => void): void {
     try {
       fn();
     } catch (e) {

@@ -99,6 +99,7 @@ export class LeaderElector {
       const leading = new AbortController();
       const stopLeading = () => leading.abort();
       signal.addEventListener('abort', stopLeading, { once: true });
+      if (signal.aborted) leading.abort();
       this.log.info('became leader', { lease: `${this.options.namespace}/${this.options.name}`, identity: this.options.identity });
       Promise.resolve()
         .then(() => this.options.onStartedLeading(leading.signal))
@@ -153,6 +154,7 @@ export class LeaderElector {
     const call = new AbortController();
     const onAbort = () => call.abort();
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) call.abort();
     const timer = this.clock.setTimeout(() => call.abort(), Math.max(1, (deadline ?? now + this.renewDeadlineMs) - now));
     try {
       let lease: Lease;

@@ -168,15 +168,16 @@ export class ResourceClient<T extends KubeObject = StoredObject> {
     return decodeWatchEvents<T>(chunks);
   }
 
-  create(namespace: string | undefined, obj: T, opts?: WriteOptions): Promise<T> {
+  /** Objects to write may lack server-set fields, so writes take any KubeObject and return the stored T. */
+  create(namespace: string | undefined, obj: KubeObject, opts?: WriteOptions): Promise<T> {
     return this.call<T>({ method: 'POST', path: this.path(namespace), body: obj, query: writeQuery(opts, this.defaults), signal: opts?.signal });
   }
 
-  update(namespace: string | undefined, obj: T, opts?: WriteOptions): Promise<T> {
+  update(namespace: string | undefined, obj: KubeObject, opts?: WriteOptions): Promise<T> {
     return this.call<T>({ method: 'PUT', path: this.path(namespace, nameOf(obj)), body: obj, query: writeQuery(opts, this.defaults), signal: opts?.signal });
   }
 
-  updateStatus(namespace: string | undefined, obj: T, opts?: WriteOptions): Promise<T> {
+  updateStatus(namespace: string | undefined, obj: KubeObject, opts?: WriteOptions): Promise<T> {
     return this.call<T>({ method: 'PUT', path: this.path(namespace, nameOf(obj), 'status'), body: obj, query: writeQuery(opts, this.defaults), signal: opts?.signal });
   }
 
