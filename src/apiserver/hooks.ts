@@ -5,7 +5,8 @@ import type { KubeObject } from '../api/types.js';
 import { errors } from '../api/errors.js';
 import { applyDefaults } from '../api/defaulting/index.js';
 import { validateObject, validateObjectUpdate, validateStatusUpdate } from '../api/validation/index.js';
-import { updateManagedFields } from '../api/fieldmanager/index.js';
+import { defaultResetFields, updateManagedFields } from '../api/fieldmanager/index.js';
+import { strategyFor } from './registry/strategy.js';
 import { builtinSchemas } from '../api/schema/index.js';
 import type { RegistryHooks } from './registry/generic-registry.js';
 import { systemNamespaces } from './bootstrap.js';
@@ -50,7 +51,9 @@ export function createHooks(deps: HookDeps): RegistryHooks {
       if (!ctx.fieldManager) return;
       const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
       const schema = builtinSchemas.node(info.group, info.version, info.kind);
-      const entries = updateManagedFields(old, obj, ctx.fieldManager, 'Update', apiVersion, ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z'), subresource || undefined, schema);
+      // Main-resource writes never own status, nor status writes spec (upstream's reset fields).
+      const ignoredFields = defaultResetFields(subresource, strategyFor(info).hasStatus);
+      const entries = updateManagedFields(old, obj, ctx.fieldManager, 'Update', apiVersion, ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z'), subresource || undefined, schema, { ignoredFields });
       obj.metadata = { ...obj.metadata, managedFields: entries };
       if (!entries.length) delete obj.metadata.managedFields;
     },
