@@ -283,3 +283,17 @@ describe('ephemeral containers', () => {
     ]);
   });
 });
+
+describe('quotas and limit ranges', () => {
+  it('checks quantities and ordering', () => {
+    const q = { metadata: { name: 'q', namespace: 'd' }, spec: { hard: { pods: '10', 'requests.cpu': '-1', 'count/deployments.apps': 'lots' } } };
+    expect(validateObject('', 'v1', 'ResourceQuota', q, { namespaced: true }).map(String)).toEqual([
+      `spec.hard[count/deployments.apps]: Invalid value: "lots": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+      'spec.hard[requests.cpu]: Invalid value: "-1": must be greater than or equal to 0',
+    ]);
+    const lr = { metadata: { name: 'l', namespace: 'd' }, spec: { limits: [{ type: 'Container', min: { cpu: '2' }, max: { cpu: '1' } }] } };
+    expect(validateObject('', 'v1', 'LimitRange', lr, { namespaced: true }).map(String)).toEqual([
+      'spec.limits[0].min[cpu]: Invalid value: "2": min value 2 is greater than max value 1',
+    ]);
+  });
+});

@@ -6,6 +6,7 @@ import { endpointsRules, eventRules, eventsV1Rules, namespaceRules, nodeRules, s
 import { configMapRules, secretRules } from './core/config.js';
 import { validatePod, validatePodStatusUpdate, validatePodUpdate } from './core/pod.js';
 import { serviceRules } from './core/service.js';
+import { limitRangeRules, resourceQuotaRules } from './core/policy.js';
 import { pvcRules, pvRules } from './core/volume-claims.js';
 import { otherRules } from './other/index.js';
 import type { KindRules } from './rules.js';
@@ -30,6 +31,8 @@ const builtin: Record<string, KindRules> = {
   '/PersistentVolume': pvRules,
   '/ReplicationController': replicationControllerRules,
   '/PodTemplate': podTemplateRules,
+  '/ResourceQuota': resourceQuotaRules,
+  '/LimitRange': limitRangeRules,
   'apps/Deployment': deploymentRules,
   'apps/ReplicaSet': replicaSetRules,
   'apps/StatefulSet': statefulSetRules,

@@ -144,7 +144,7 @@ function validateEndpoints(o: J): FieldError[] {
       if (!isObj(port)) return;
       if (ports.length > 1 && !s(port.name)) errs.push(fieldErrors.required(`${pp}.name`));
       else if (s(port.name)) errs.push(...isDNS1123Label(s(port.name)).map((m) => fieldErrors.invalid(`${pp}.name`, s(port.name), m)));
-      errs.push(...isValidPortNum(port.port as number).map((m) => fieldErrors.invalid(`${pp}.port`, port.port, m)));
+      errs.push(...isValidPortNum(port.port as number).map((m) => fieldErrors.invalid(`${pp}.port`, port.port ?? 0, m)));
       errs.push(...oneOf(port.protocol, `${pp}.protocol`, supportedProtocols));
     });
   });

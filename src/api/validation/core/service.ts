@@ -37,7 +37,7 @@ export function validateServiceSpec(svc: J): FieldError[] {
     else if (name) errs.push(...isDNS1123Label(name).map((m) => fieldErrors.invalid(`${p}.name`, name, m)));
     if (name && names.has(name)) errs.push(fieldErrors.duplicate(`${p}.name`, name));
     names.add(name);
-    errs.push(...isValidPortNum(port.port as number).map((m) => fieldErrors.invalid(`${p}.port`, port.port, m)));
+    errs.push(...isValidPortNum(port.port as number).map((m) => fieldErrors.invalid(`${p}.port`, port.port ?? 0, m)));
     errs.push(...oneOf(port.protocol, `${p}.protocol`, supportedProtocols));
     if (port.targetPort !== undefined && port.targetPort !== 0 && port.targetPort !== '') errs.push(...validatePortNumOrName(port.targetPort, `${p}.targetPort`));
     if (port.nodePort !== undefined && port.nodePort !== 0) {
