@@ -60,6 +60,11 @@ describe('watch decoder', () => {
     expect(evs[0]!.object.metadata.name).toBe('ü');
   });
 
+  it('throws a bare Status body (a refused watch) as a StatusError', async () => {
+    const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version: 1 (5)', reason: 'Expired', code: 410 };
+    await expect(collect(decodeWatchEvents(chunks(JSON.stringify(status))))).rejects.toMatchObject({ code: 410, reason: 'Expired' });
+  });
+
   it('rejects garbage', async () => {
     await expect(collect(decodeWatchEvents(chunks('not json\n')))).rejects.toThrow(/unable to decode watch event/);
   });

@@ -1,6 +1,7 @@
 // Decodes a watch response body (newline-delimited JSON events) from a stream of chunks that may
 // split one event across chunks or carry several events in one.
 import type { WatchEvent } from '../api/types.js';
+import { isStatusObject, statusErrorFromObject } from './status.js';
 
 export async function* decodeWatchEvents<T>(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<WatchEvent<T>> {
   const decoder = new TextDecoder();
@@ -28,6 +29,9 @@ function parseEvent<T>(line: string): WatchEvent<T> {
     throw new Error(`unable to decode watch event: ${line.length > 200 ? line.slice(0, 200) + '…' : line}`, { cause: e });
   }
   const ev = parsed as { type?: unknown; object?: unknown };
+  // A transport that passes a refused watch through as its body (a bare Status, not an event):
+  // surface it as the error it is, so callers can tell 410 Expired from a broken stream.
+  if (isStatusObject(parsed) && ev.type === undefined) throw statusErrorFromObject(parsed);
   if (typeof ev !== 'object' || ev === null || typeof ev.type !== 'string') {
     throw new Error(`unable to decode watch event: missing type in ${line.slice(0, 200)}`);
   }
