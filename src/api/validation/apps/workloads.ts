@@ -55,7 +55,7 @@ function validateReplicaStatus(o: J): FieldError[] {
     errs.push(...validateNonnegative(st[f], `status.${f}`));
   }
   const replicas = typeof st.replicas === 'number' ? st.replicas : 0;
-  for (const f of ['readyReplicas', 'availableReplicas', 'fullyLabeledReplicas']) {
+  for (const f of ['readyReplicas', 'availableReplicas', 'fullyLabeledReplicas', 'updatedReplicas', 'currentReplicas']) {
     if (typeof st[f] === 'number' && (st[f] as number) > replicas) errs.push(fieldErrors.invalid(`status.${f}`, st[f], 'cannot be greater than status.replicas'));
   }
   if (typeof st.availableReplicas === 'number' && typeof st.readyReplicas === 'number' && st.availableReplicas > st.readyReplicas) {
@@ -87,6 +87,17 @@ export const replicaSetRules: KindRules = {
   status: validateReplicaStatus,
 };
 
+/** A DaemonSet surges or drops pods on a node, never both (exactly one of the two is non-zero). */
+function validateDaemonSetRollingUpdate(ru: J, p: string): FieldError[] {
+  const errs = [...validateIntOrPercent(ru.maxUnavailable, `${p}.maxUnavailable`), ...validateIntOrPercent(ru.maxSurge, `${p}.maxSurge`)];
+  errs.push(...isNotMoreThan100Percent(ru.maxUnavailable, `${p}.maxUnavailable`), ...isNotMoreThan100Percent(ru.maxSurge, `${p}.maxSurge`));
+  const unavailable = (intOrPercentValue(ru.maxUnavailable) ?? 0) !== 0;
+  const surge = (intOrPercentValue(ru.maxSurge) ?? 0) !== 0;
+  if (unavailable && surge) errs.push(fieldErrors.invalid(`${p}.maxSurge`, ru.maxSurge, 'may not be set when maxUnavailable is non-zero'));
+  else if (!unavailable && !surge) errs.push(fieldErrors.required(`${p}.maxUnavailable`, 'cannot be 0 when maxSurge is 0'));
+  return errs;
+}
+
 function validateDaemonSet(o: J): FieldError[] {
   const spec = specOf(o);
   const errs = validateWorkloadSelector(spec, 'daemonset', { required: false });
@@ -99,7 +110,7 @@ function validateDaemonSet(o: J): FieldError[] {
       break;
     case 'RollingUpdate':
       if (!isObj(us.rollingUpdate)) errs.push(fieldErrors.required('spec.updateStrategy.rollingUpdate'));
-      else errs.push(...validateRollingUpdate(us.rollingUpdate, 'spec.updateStrategy.rollingUpdate'));
+      else errs.push(...validateDaemonSetRollingUpdate(us.rollingUpdate, 'spec.updateStrategy.rollingUpdate'));
       break;
     default:
       errs.push(fieldErrors.notSupported('spec.updateStrategy', spec.updateStrategy ?? null, ['OnDelete', 'RollingUpdate']));
