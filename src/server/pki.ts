@@ -6,27 +6,16 @@
 //   client-admin.crt/.key               CN=system:admin, O=system:masters (the kubeconfig user)
 //
 // Two CAs as in k3s (and kubeadm's split of cluster CA and front-proxy CA): a leaked serving key
-// cannot mint client identities. ECDSA P-256 keeps generation in the low milliseconds.
+// cannot mint client identities. ECDSA P-256 keys from node:crypto and our own small certificate
+// writer (certificate.ts) keep a first start's PKI in the low milliseconds.
 // Everything is reused on restart; leaf certificates are reissued when they no longer fit (SANs
 // changed, another CA, within 90 days of expiry — k3s renews at start-up on the same 90-day rule).
-import { webcrypto, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import type * as X509Lib from '@peculiar/x509';
+import { createCertificate } from './certificate.js';
 
-// @peculiar/x509 takes ~250 ms to load, a third of a first start, so it is loaded only when a
-// certificate must be issued; checking existing ones on restart uses node's own X509Certificate.
-type X509 = typeof X509Lib;
-const loadX509 = (): Promise<X509> => import('@peculiar/x509');
-// The library's WebCrypto type comes from the DOM lib; node's implementation is the same API.
-type X509Crypto = NonNullable<Parameters<X509['X509CertificateGenerator']['create']>[1]>;
-type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
-const crypto = webcrypto as unknown as X509Crypto;
-const subtle = webcrypto.subtle;
-const ecdsa = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const signingAlgorithm = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CA_VALIDITY_DAYS = 3650;
 const LEAF_VALIDITY_DAYS = 365;
@@ -165,79 +154,34 @@ function writeAtomic(path: string, data: string, mode: number): void {
   renameSync(tmp, path);
 }
 
-async function generateKey(): Promise<CryptoKeyPair> {
-  return subtle.generateKey(ecdsa, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
-}
-
-async function exportKeyPem(x509: X509, key: CryptoKey): Promise<string> {
-  const der = await subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(der, 'PRIVATE KEY');
-}
-
-async function importSigningKey(x509: X509, keyPem: string): Promise<CryptoKey> {
-  const der = x509.PemConverter.decodeFirst(keyPem);
-  return subtle.importKey('pkcs8', der, ecdsa, false, ['sign']);
-}
-
-function randomSerial(): string {
-  const b = new Uint8Array(16);
-  webcrypto.getRandomValues(b);
-  b[0] = (b[0]! & 0x7f) | 0x01; // positive and without a leading zero byte (RFC 5280 §4.1.2.2)
-  return Buffer.from(b).toString('hex');
+function generateKey() {
+  return generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 }
 
 async function createCA(commonName: string, now: Date): Promise<LoadedPair> {
-  const x509 = await loadX509();
-  const keys = await generateKey();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(),
-    name: [{ CN: [commonName] }],
+  const keys = generateKey();
+  const certPem = createCertificate({
+    commonName,
     notBefore: new Date(now.getTime() - 60 * 60 * 1000),
     notAfter: new Date(now.getTime() + CA_VALIDITY_DAYS * DAY_MS),
-    keys,
-    signingAlgorithm,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-    ],
-  }, crypto);
-  const certPem = cert.toString('pem') + '\n';
-  return { cert: new X509Certificate(certPem), certPem, keyPem: await exportKeyPem(x509, keys.privateKey) };
+    publicKey: keys.publicKey,
+    usage: 'ca',
+  }, { key: keys.privateKey });
+  return { cert: new X509Certificate(certPem), certPem, keyPem: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
 
 async function issueLeaf(ca: LoadedPair, spec: LeafSpec, now: Date): Promise<LoadedPair> {
-  const x509 = await loadX509();
-  const caCert = new x509.X509Certificate(ca.certPem);
-  const keys = await generateKey();
-  const name: X509Lib.JsonName = [];
-  for (const o of spec.organizations) name.push({ O: [o] });
-  name.push({ CN: [spec.commonName] });
-  const extensions: X509Lib.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-    new x509.ExtendedKeyUsageExtension([spec.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth], false),
-    await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey, false, crypto),
-  ];
-  if (spec.sans) {
-    extensions.push(new x509.SubjectAlternativeNameExtension([
-      ...spec.sans.dns.map((value) => ({ type: 'dns' as const, value })),
-      ...spec.sans.ips.map((value) => ({ type: 'ip' as const, value })),
-    ], false));
-  }
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(),
-    subject: name,
-    issuer: caCert.subjectName,
+  const keys = generateKey();
+  const certPem = createCertificate({
+    commonName: spec.commonName,
+    organizations: spec.organizations,
     notBefore: new Date(now.getTime() - 60 * 60 * 1000),
-    notAfter: new Date(Math.min(now.getTime() + LEAF_VALIDITY_DAYS * DAY_MS, caCert.notAfter.getTime())),
+    notAfter: new Date(Math.min(now.getTime() + LEAF_VALIDITY_DAYS * DAY_MS, Date.parse(ca.cert.validTo))),
     publicKey: keys.publicKey,
-    signingKey: await importSigningKey(x509, ca.keyPem),
-    signingAlgorithm,
-    extensions,
-  }, crypto);
-  const certPem = cert.toString('pem') + '\n';
-  return { cert: new X509Certificate(certPem), certPem, keyPem: await exportKeyPem(x509, keys.privateKey) };
+    usage: spec.usage,
+    sans: spec.sans,
+  }, { cert: ca.cert, key: createPrivateKey(ca.keyPem) });
+  return { cert: new X509Certificate(certPem), certPem, keyPem: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
 
 async function leafStillFits(leaf: LoadedPair, ca: LoadedPair, spec: LeafSpec, now: Date): Promise<boolean> {
