@@ -4,7 +4,7 @@ import { errors } from '../api/errors.js';
 import { RestClient } from './rest-client.js';
 import { InformerFactory } from './informer-factory.js';
 import { WorkQueue } from './workqueue.js';
-import { runWorkers } from './controller.js';
+import { enqueueHandler, runWorkers } from './controller.js';
 import { objectKey, splitKey } from './paths.js';
 import { isNotFound } from './status.js';
 import { FakeApi } from './testing/fake-api.js';
@@ -30,11 +30,8 @@ describe('a level-triggered controller built from the kit', () => {
     const factory = new InformerFactory(client, { clock, random: () => 0 });
     const informer = factory.informerFor<ConfigMap>(cmRef);
     const queue = new WorkQueue<string>({ clock, name: 'mirror' });
-    const enqueue = (o: ConfigMap) => {
-      const name = o.metadata.name.replace(/-copy$/, '');
-      queue.add(objectKey({ metadata: { namespace: o.metadata.namespace, name } }));
-    };
-    informer.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
+    // A copy's events wake its source's key: the controller owns both.
+    informer.addEventHandler(enqueueHandler<ConfigMap>(queue, (o) => objectKey({ metadata: { namespace: o.metadata.namespace, name: o.metadata.name.replace(/-copy$/, '') } })));
 
     // reconcile reads from the cache and makes the copy match; it never trusts the event itself.
     const reconcile = async (key: string) => {

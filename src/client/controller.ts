@@ -4,6 +4,9 @@ import type { Logger } from '../api/log.js';
 import { silentLogger } from '../api/log.js';
 import type { WorkQueue } from './workqueue.js';
 import { isConflict } from './status.js';
+import { objectKey } from './paths.js';
+import type { EventHandler } from './informer.js';
+import type { KubeObject } from '../api/types.js';
 
 /** What reconcile may ask for besides success: look at the key again after a while. */
 export interface ReconcileResult {
@@ -68,4 +71,17 @@ export async function runWorkers<T>(
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Event handlers that enqueue the changed object's "namespace/name" key, as most controllers do
+ * for their primary resource. `keyOf` maps an object to the key to reconcile (e.g. its owner's);
+ * returning undefined skips it.
+ */
+export function enqueueHandler<T extends KubeObject>(queue: WorkQueue<string>, keyOf: (obj: T) => string | undefined = objectKey): EventHandler<T> {
+  const add = (obj: T) => {
+    const key = keyOf(obj);
+    if (key !== undefined) queue.add(key);
+  };
+  return { onAdd: add, onUpdate: (_old, obj) => add(obj), onDelete: add };
 }

@@ -12,17 +12,19 @@ export {
 } from './rest-client.js';
 export { decodeWatchEvents } from './watch-decoder.js';
 export { HttpTransport, readPem, type HttpTransportOptions } from './http-transport.js';
-export { fromKubeconfig, loadKubeconfig, type Kubeconfig, type LoadedKubeconfig } from './kubeconfig.js';
+export {
+  fromKubeconfig, loadKubeconfig, defaultKubeconfigPath, inClusterConfig, serviceAccountDir, type Kubeconfig, type LoadedKubeconfig,
+} from './kubeconfig.js';
 export {
   Selector, parseSelector, selectorFromLabelSelector, selectorFromSet, parseFieldSelector,
   type LabelSelector, type LabelSelectorRequirement,
 } from './label-selector.js';
 export { Indexer, Lister, indexByNamespace, indexByField, namespaceIndex, type IndexFunc } from './indexer.js';
 export { SharedInformer, type EventHandler, type InformerOptions } from './informer.js';
-export { InformerFactory, type InformerFactoryOptions, type InformerVariant } from './informer-factory.js';
+export { InformerFactory, waitForCacheSync, type InformerFactoryOptions, type InformerVariant } from './informer-factory.js';
 export {
   ItemExponentialFailureRateLimiter, BucketRateLimiter, MaxOfRateLimiter, defaultControllerRateLimiter, type RateLimiter,
 } from './rate-limiter.js';
 export { WorkQueue, type WorkQueueOptions } from './workqueue.js';
-export { runWorkers, type Reconcile, type ReconcileResult, type RunWorkersOptions } from './controller.js';
+export { runWorkers, enqueueHandler, type Reconcile, type ReconcileResult, type RunWorkersOptions } from './controller.js';
 export { LeaderElector, leaseResource, microTime, type Lease, type LeaseSpec, type LeaderElectionOptions } from './leader-election.js';

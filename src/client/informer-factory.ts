@@ -68,3 +68,9 @@ export class InformerFactory {
     await Promise.all([...this.informers.values()].map((i) => i.stop()));
   }
 }
+
+/** Resolves true once every informer has synced; false if `signal` aborts first (upstream cache.WaitForCacheSync). */
+export async function waitForCacheSync(signal: AbortSignal | undefined, ...informers: Array<{ waitForSync(signal?: AbortSignal): Promise<boolean> }>): Promise<boolean> {
+  const results = await Promise.all(informers.map((i) => i.waitForSync(signal)));
+  return results.every(Boolean);
+}

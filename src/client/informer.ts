@@ -38,6 +38,8 @@ export interface InformerOptions<T> {
   /** Server-side watch timeout; upstream picks 5–10 minutes at random so watches do not all end together. */
   watchTimeoutSeconds?: () => number;
   backoff?: BackoffOptions;
+  /** LIST page size (upstream's reflector pages by 500 so a big collection is not one huge response). */
+  pageSize?: number;
 }
 
 /** A watch that ends this quickly without any event counts as a failure (upstream's "very short watch"). */
@@ -164,7 +166,7 @@ export class SharedInformer<T extends KubeObject = StoredObject> {
 
   private async listAndReplace(signal: AbortSignal): Promise<void> {
     const o = this.options;
-    const list = await this.client.listAll(o.namespace, { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, signal });
+    const list = await this.client.listAll(o.namespace, { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.pageSize ?? 500, signal });
     if (signal.aborted) return;
     this.replace(list.items, list.metadata?.resourceVersion ?? '');
   }

@@ -2,7 +2,8 @@
 // context's cluster and user, with certificates inline (`*-data`, base64) or as file paths
 // relative to the kubeconfig's own directory, as upstream clientcmd resolves them.
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
 import { parse } from 'yaml';
 import { HttpTransport, type HttpTransportOptions } from './http-transport.js';
 
@@ -103,4 +104,37 @@ function find<T>(list: Array<Named<T>> | undefined, name: string, what: string):
   const hit = list?.find((x) => x.name === name);
   if (!hit) throw new Error(`${what} "${name}" not found in kubeconfig`);
   return hit;
+}
+
+/** Where kubectl looks: the first path of $KUBECONFIG, else ~/.kube/config. */
+export function defaultKubeconfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  const list = (env.KUBECONFIG ?? '').split(process.platform === 'win32' ? ';' : ':').filter(Boolean);
+  return list[0] ?? join(homedir(), '.kube', 'config');
+}
+
+/** The service account mount every pod gets, as upstream rest.InClusterConfig reads it. */
+export const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * Options for a client running in a pod: KUBERNETES_SERVICE_HOST/PORT, the mounted CA, and the
+ * mounted token (re-read per request, since it rotates). Throws when not in a cluster.
+ */
+export function inClusterConfig(opts: { env?: NodeJS.ProcessEnv; dir?: string } = {}): LoadedKubeconfig {
+  const env = opts.env ?? process.env;
+  const dir = opts.dir ?? serviceAccountDir;
+  const host = env.KUBERNETES_SERVICE_HOST, port = env.KUBERNETES_SERVICE_PORT;
+  if (!host || !port) throw new Error('unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined');
+  const tokenPath = join(dir, 'token');
+  readFileSync(tokenPath); // fail now, not on the first request
+  let namespace = 'default';
+  try {
+    namespace = readFileSync(join(dir, 'namespace'), 'utf8').trim() || 'default';
+  } catch {
+    // Older mounts lack the namespace file; upstream falls back to "default" too.
+  }
+  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    options: { server, ca: readFileSync(join(dir, 'ca.crt')), token: () => readFileSync(tokenPath, 'utf8').trim() },
+    namespace, context: 'in-cluster',
+  };
 }

@@ -19,14 +19,19 @@ export function groupVersionPath(group: string, version: string): string {
  */
 export function resourcePath(ref: ResourceRef, namespace?: string, name?: string, subresource?: string): string {
   let p = groupVersionPath(ref.group, ref.version);
-  if (ref.namespaced && namespace) p += `/namespaces/${encodeURIComponent(namespace)}`;
+  if (ref.namespaced && namespace) p += `/namespaces/${segment(namespace)}`;
   p += `/${ref.resource}`;
   if (name !== undefined) {
     if (name === '') throw new Error(`resource name may not be empty (${ref.resource})`);
-    p += `/${encodeURIComponent(name)}`;
+    p += `/${segment(name)}`;
     if (subresource) p += `/${subresource}`;
   }
   return p;
+}
+
+/** Escapes a path segment as Go's url.PathEscape does: ':' and '@' stay (system:node:n1 reads as kubectl sends it). */
+function segment(s: string): string {
+  return encodeURIComponent(s).replace(/%3A/gi, ':').replace(/%40/g, '@');
 }
 
 /** "namespace/name", or "name" for cluster-scoped objects: upstream's MetaNamespaceKeyFunc. */

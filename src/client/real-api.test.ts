@@ -55,6 +55,8 @@ describe('client kit against the real API server', () => {
     const p = await cms.patch('default', 'crud', 'merge', { data: { j: '1' } });
     expect(p.data).toEqual({ k: 'w', j: '1' });
     await cms.delete('default', 'crud');
+    const roles = t.client.resource({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', namespaced: false });
+    await expect(roles.get(undefined, 'system:nope')).rejects.toMatchObject({ code: 404, message: 'clusterroles.rbac.authorization.k8s.io "system:nope" not found' });
   });
 
   it('an informer syncs, follows changes, and survives server-side watch timeouts without re-listing', async () => {

@@ -37,6 +37,8 @@ describe('paths', () => {
     expect(resourcePath(pods)).toBe('/api/v1/pods');
     expect(resourcePath(pods, 'ns', 'p', 'eviction')).toBe('/api/v1/namespaces/ns/pods/p/eviction');
     expect(resourcePath(nodes, 'ignored', 'n1')).toBe('/api/v1/nodes/n1');
+    expect(resourcePath({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', namespaced: false }, undefined, 'system:node a'))
+      .toBe('/apis/rbac.authorization.k8s.io/v1/clusterroles/system:node%20a');
     expect(resourcePath(deployments, 'kube-system', 'x', 'scale')).toBe('/apis/apps/v1/namespaces/kube-system/deployments/x/scale');
   });
 });
