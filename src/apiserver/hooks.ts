@@ -10,9 +10,13 @@ import { strategyFor } from './registry/strategy.js';
 import { builtinSchemas } from '../api/schema/index.js';
 import type { RegistryHooks } from './registry/generic-registry.js';
 import { systemNamespaces } from './bootstrap.js';
+import type { CustomResourceVersion } from './crd/crd-info.js';
+import { defaultCustomResource, validateCustomResource } from './crd/crd-validation.js';
 
 export interface HookDeps {
   lookupNamespace(name: string): Promise<KubeObject | undefined>;
+  /** The CRD version serving `info`, for custom resources. */
+  customVersion(info: ResourceInfo): CustomResourceVersion | undefined;
 }
 
 // Namespaces that can never be deleted (upstream's NamespaceLifecycle immortal set).
@@ -21,9 +25,13 @@ const immortal = new Set(systemNamespaces.filter((n) => n !== 'kube-node-lease')
 export function createHooks(deps: HookDeps): RegistryHooks {
   return {
     applyDefaults(info, obj) {
+      const custom = deps.customVersion(info);
+      if (custom) return defaultCustomResource(custom, obj);
       applyDefaults(info.group, info.version, info.kind, obj);
     },
     validate(info, obj, old, subresource) {
+      const custom = deps.customVersion(info);
+      if (custom) return validateCustomResource(custom, obj, old);
       const opts = { namespaced: info.namespaced };
       if (!old) return validateObject(info.group, info.version, info.kind, obj, opts);
       // binding changes only spec.nodeName and the PodScheduled condition, checked by its handler.
@@ -50,7 +58,7 @@ export function createHooks(deps: HookDeps): RegistryHooks {
     manageFields(info, obj, old, ctx, subresource) {
       if (!ctx.fieldManager) return;
       const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
-      const schema = builtinSchemas.node(info.group, info.version, info.kind);
+      const schema = deps.customVersion(info) ? undefined : builtinSchemas.node(info.group, info.version, info.kind);
       // Main-resource writes never own status, nor status writes spec (upstream's reset fields).
       const ignoredFields = defaultResetFields(subresource, strategyFor(info).hasStatus);
       const entries = updateManagedFields(old, obj, ctx.fieldManager, 'Update', apiVersion, ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z'), subresource || undefined, schema, { ignoredFields });

@@ -25,6 +25,9 @@ import { createOpenApiService } from './openapi/index.js';
 import { builtinSchemas } from '../api/schema/index.js';
 import { checkBodyFields, checkPatchedFields } from './field-checks.js';
 import { patchObject } from './patching.js';
+import { CustomResourceController } from './crd/crd-controller.js';
+import { customStorageForm } from './crd/crd-storage.js';
+import { customResourcePrinter } from './tables/index.js';
 
 export type { UserInfo } from './http/api-request.js';
 
@@ -62,25 +65,53 @@ export class ApiServer {
   private readonly openRequests = new Set<AbortController>();
   private resourceList: ResourceInfo[] = [...builtinResources];
   private serverAddress = '127.0.0.1:6443';
+  private readonly hooks;
+  private readonly crds: CustomResourceController;
+  private readonly background = new AbortController();
+  private started = false;
 
   constructor(readonly options: ApiServerOptions) {
     this.now = options.now ?? (() => new Date());
-    const hooks = createHooks({ lookupNamespace: (name) => this.registry('', 'namespaces').tryGet('', name) });
+    this.crds = new CustomResourceController({ transport: this.inProcessTransport(), log: options.log.child('crd'), onChange: () => this.refreshResources(), now: this.now });
+    const hooks = (this.hooks = createHooks({
+      lookupNamespace: (name) => this.registry('', 'namespaces').tryGet('', name),
+      customVersion: (info) => this.crds.version(info.group, info.version, info.resource),
+    }));
     this.resourceHandler = new ResourceHandler({
       store: options.store,
       log: options.log,
       registryFor: (info) => this.registryFor(info),
-      checkFields: (info, obj, mode, raw) => checkBodyFields(info, obj, mode, raw),
-      checkPatched: (info, obj, mode, patch) => checkPatchedFields(info, obj, mode, patch),
-      applyPatch: (info, type, current, patch, ctx, force) => patchObject(info, type, current, patch, ctx, force),
+      checkFields: (info, obj, mode, raw) => checkBodyFields(info, obj, mode, raw, this.crds.version(info.group, info.version, info.resource)),
+      checkPatched: (info, obj, mode, patch) => checkPatchedFields(info, obj, mode, patch, this.crds.version(info.group, info.version, info.resource)),
+      applyPatch: (info, type, current, patch, ctx, force) => patchObject(info, type, current, patch, ctx, force, !!this.crds.version(info.group, info.version, info.resource)),
+      printerFor: (info) => {
+        const v = this.crds.version(info.group, info.version, info.resource);
+        return v ? customResourcePrinter(v.printerColumns) : undefined;
+      },
       now: this.now,
     });
     this.registries.clear();
     for (const info of this.resourceList) this.registries.set(regKey(info), new GenericRegistry(info, options.store, hooks));
-    this.openapi = createOpenApiService({ schemas: builtinSchemas, resources: () => this.resourceList });
+    this.openapi = createOpenApiService({ schemas: builtinSchemas, resources: () => this.resourceList, extraSchemas: () => this.crds.openApiSchemas() });
   }
 
-  /** The resources served now (built-in; custom resources join later). */
+  /** Re-reads the served custom resources: discovery, routing, registries and OpenAPI follow. */
+  private refreshResources(): void {
+    const custom = this.crds.resources();
+    this.resourceList = [...builtinResources, ...custom];
+    const keep = new Set(this.resourceList.map(regKey));
+    for (const k of [...this.registries.keys()]) if (!keep.has(k)) this.registries.delete(k);
+    for (const info of custom) {
+      const key = regKey(info);
+      const def = this.crds.definition(info.group, info.resource);
+      const existing = this.registries.get(key);
+      if (existing && JSON.stringify(existing.info) === JSON.stringify(info)) continue;
+      this.registries.set(key, new GenericRegistry(info, this.options.store, this.hooks, def ? customStorageForm(def, info.version) : undefined));
+    }
+    this.openapi.invalidate();
+  }
+
+  /** The resources served now: built-in and custom. */
   resources(): readonly ResourceInfo[] {
     return this.resourceList;
   }
@@ -98,8 +129,17 @@ export class ApiServer {
     return r;
   }
 
-  async listen(serving: ServingOptions): Promise<{ port: number }> {
+  /** Built-in namespaces and the custom resource controller, once. */
+  private async startOnce(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
     await bootstrapNamespaces((ns) => this.registry('', 'namespaces').create('', ns, this.systemContext()));
+    this.crds.start(this.background.signal).catch((e) => this.options.log.error('custom resource controller stopped', { err: e }));
+    await this.crds.waitForSync(this.background.signal);
+  }
+
+  async listen(serving: ServingOptions): Promise<{ port: number }> {
+    await this.startOnce();
     const server = https.createServer({
       cert: serving.cert, key: serving.key, ca: this.options.clientCA,
       requestCert: true, rejectUnauthorized: false,
@@ -119,7 +159,7 @@ export class ApiServer {
 
   /** Prepares storage (built-in namespaces) without serving HTTPS; for in-process use and tests. */
   async start(): Promise<void> {
-    await bootstrapNamespaces((ns) => this.registry('', 'namespaces').create('', ns, this.systemContext()));
+    await this.startOnce();
     this.ready = true;
   }
 
@@ -133,6 +173,7 @@ export class ApiServer {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.background.abort();
     for (const c of this.openRequests) c.abort();
     const server = this.server;
     if (server) {

@@ -144,3 +144,41 @@ describe('API server (in-process)', () => {
     expect(asCore).toMatchObject({ apiVersion: 'v1', kind: 'Event', message: 'hello', involvedObject: { kind: 'Pod', name: 'p' }, reportingComponent: 'test' });
   });
 });
+
+describe('custom resources', () => {
+  const crds = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', namespaced: false };
+  const widgets = { group: 'demo.example.com', version: 'v1', resource: 'widgets', namespaced: true };
+
+  it('serves a CRD at once, Established, with its objects, status subresource and cleanup', async () => {
+    await t.client.resource<KubeObject>(crds).create(undefined, {
+      metadata: { name: 'widgets.demo.example.com' },
+      spec: {
+        group: 'demo.example.com', scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wg'] },
+        versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } }, status: { type: 'object', properties: { ready: { type: 'boolean' } } } } } } }],
+      },
+    } as KubeObject);
+    let established = false;
+    for (let i = 0; i < 100 && !established; i++) {
+      const crd = await t.client.resource<KubeObject>(crds).get(undefined, 'widgets.demo.example.com');
+      established = ((crd.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
+      if (!established) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(established).toBe(true);
+    const w = t.client.resource<KubeObject>(widgets);
+    const created = await w.create('default', { apiVersion: 'demo.example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 3 }, status: { ready: true } } as KubeObject);
+    expect(created.metadata?.generation).toBe(1);
+    expect(created.status).toBeUndefined();
+    await w.patch('default', 'w1', 'merge', { status: { ready: true } }, { subresource: 'status' });
+    await w.patch('default', 'w1', 'merge', { status: { ready: false } });
+    expect(((await w.get('default', 'w1')).status as { ready: boolean }).ready).toBe(true);
+    await expectStatus(w.create('default', { apiVersion: 'demo.example.com/v1', kind: 'Widget', metadata: { name: 'w2' }, spec: { size: 1, extra: 1 } } as KubeObject, { fieldValidation: 'Strict' }), 400, 'unknown field "spec.extra"');
+    await t.client.resource<KubeObject>(crds).delete(undefined, 'widgets.demo.example.com');
+    for (let i = 0; i < 100; i++) {
+      try { await t.client.resource<KubeObject>(crds).get(undefined, 'widgets.demo.example.com'); } catch { break; }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await expectStatus(t.client.resource<KubeObject>(crds).get(undefined, 'widgets.demo.example.com'), 404);
+    await expectStatus(w.get('default', 'w1'), 404);
+  });
+});

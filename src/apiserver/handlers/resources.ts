@@ -13,7 +13,7 @@ import { listPage } from '../registry/list.js';
 import { startWatch } from '../registry/watch.js';
 import { buildFilter } from '../registry/filters.js';
 import type { Store } from '../../storage/store.js';
-import { buildTable } from '../tables/index.js';
+import { buildTable, type Printer } from '../tables/index.js';
 import { toPartial, toPartialList } from './partial.js';
 import { scaleOf, applyScale } from './scale.js';
 import { bindPod } from './binding.js';
@@ -28,6 +28,8 @@ export interface ResourceHandlerDeps {
   checkPatched(info: ResourceInfo, obj: KubeObject, mode: FieldValidationMode, patch: unknown): string[];
   /** Applies a patch document of `type` to `current`. */
   applyPatch(info: ResourceInfo, type: string, current: StoredObject, patch: unknown, ctx: RequestContext, force: boolean): KubeObject;
+  /** The table printer of custom resources (additionalPrinterColumns). */
+  printerFor(info: ResourceInfo): Printer | undefined;
   now(): Date;
 }
 
@@ -151,7 +153,7 @@ export class ResourceHandler {
   private respondObject(info: ResourceInfo, req: ApiRequest, res: ApiResponder, code: number, obj: StoredObject | KubeObject): void {
     const form = negotiateObjectForm(req.headers.accept);
     if (form === 'table') {
-      res.object(code, buildTable(info, [obj], { includeObject: tableIncludeObject(req.query), noHeaders: req.query.get('noHeaders') === 'true', now: this.deps.now() }));
+      res.object(code, buildTable(info, [obj], { includeObject: tableIncludeObject(req.query), noHeaders: req.query.get('noHeaders') === 'true', now: this.deps.now(), printer: this.deps.printerFor(info) }));
     } else if (form === 'partial') {
       res.object(code, toPartial(obj));
     } else {
@@ -177,7 +179,7 @@ export class ResourceHandler {
     const listMeta = { resourceVersion: page.resourceVersion, ...(page.continueToken ? { continue: page.continueToken } : {}), ...(page.remainingItemCount ? { remainingItemCount: page.remainingItemCount } : {}) };
     const form = negotiateObjectForm(req.headers.accept);
     if (form === 'table') {
-      return res.object(200, buildTable(info, page.items, { includeObject: tableIncludeObject(q), noHeaders: q.get('noHeaders') === 'true', now: this.deps.now(), listMeta }));
+      return res.object(200, buildTable(info, page.items, { includeObject: tableIncludeObject(q), noHeaders: q.get('noHeaders') === 'true', now: this.deps.now(), listMeta, printer: this.deps.printerFor(info) }));
     }
     if (form === 'partial') return res.object(200, toPartialList(page.items, listMeta));
     res.object(200, {
@@ -212,7 +214,7 @@ export class ResourceHandler {
       if (done) return;
       let object = ev.object;
       if (form === 'table' && ev.type !== 'ERROR' && ev.type !== 'BOOKMARK') {
-        const table = buildTable(info, [object as StoredObject], { includeObject, now: this.deps.now() }) as { columnDefinitions?: unknown[] };
+        const table = buildTable(info, [object as StoredObject], { includeObject, now: this.deps.now(), printer: this.deps.printerFor(info) }) as { columnDefinitions?: unknown[] };
         // Column definitions travel only with the first event, as upstream's watch encoder does.
         if (!first) table.columnDefinitions = [];
         first = false;

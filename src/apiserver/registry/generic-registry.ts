@@ -51,9 +51,9 @@ export class GenericRegistry {
   readonly scope: KeyScope;
   private readonly form?: StorageForm;
 
-  constructor(readonly info: ResourceInfo, private readonly store: Store, private readonly hooks: RegistryHooks) {
+  constructor(readonly info: ResourceInfo, private readonly store: Store, private readonly hooks: RegistryHooks, form?: StorageForm) {
     this.strategy = strategyFor(info);
-    this.form = storageFormOf(info.group, info.version, info.resource);
+    this.form = form ?? storageFormOf(info.group, info.version, info.resource);
     this.scope = { group: this.form?.group ?? info.group, resource: info.resource, namespaced: info.namespaced };
   }
 

@@ -46,6 +46,17 @@ export function strategyFor(info: ResourceInfo): Strategy {
   };
   if (info.group === '' && info.resource === 'pods') return { ...base, ...podStrategy };
   if (info.group === '' && info.resource === 'namespaces') return { ...base, ...namespaceStrategy };
+  if (info.group === 'apiextensions.k8s.io' && info.resource === 'customresourcedefinitions') {
+    return {
+      ...base,
+      prepareForCreate(obj) {
+        // Custom objects are removed before their definition goes (the CRD controller's job).
+        const meta = (obj.metadata ??= {});
+        if (!meta.finalizers?.includes('customresourcecleanup.apiextensions.k8s.io')) meta.finalizers = [...(meta.finalizers ?? []), 'customresourcecleanup.apiextensions.k8s.io'];
+        obj.status = { conditions: [], acceptedNames: { plural: '', kind: '' }, storedVersions: [] };
+      },
+    };
+  }
   if (info.group === '' && (info.resource === 'persistentvolumeclaims' || info.resource === 'persistentvolumes')) {
     return { ...base, prepareForCreate(obj) { obj.status = { phase: 'Pending' }; } };
   }
