@@ -297,3 +297,29 @@ describe('quotas and limit ranges', () => {
     ]);
   });
 });
+
+describe('scheduling constraints', () => {
+  const base = { containers: [{ name: 'c', image: 'i', imagePullPolicy: 'Always', terminationMessagePolicy: 'File' }], restartPolicy: 'Always', dnsPolicy: 'ClusterFirst' };
+  const withSpec = (extra: object): KubeObject => ({ metadata: { name: 'p', namespace: 'd' }, spec: { ...base, ...extra } });
+
+  it('checks affinity terms', () => {
+    const aff = {
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'Gt', values: ['1', '2'] }] }] } },
+      podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 200, podAffinityTerm: { labelSelector: { matchLabels: { app: 'a' } } } }] },
+    };
+    expect(validateObject('', 'v1', 'Pod', withSpec({ affinity: aff }), { namespaced: true }).map(String)).toEqual([
+      "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Required value: must be specified single value when `operator` is 'Lt' or 'Gt'",
+      'spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 200: must be in the range 1-100',
+      'spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey: Required value: can not be empty',
+    ]);
+  });
+
+  it('checks topology spread constraints and security contexts', () => {
+    const tsc = [{ maxSkew: 0, topologyKey: 'zone', whenUnsatisfiable: 'Maybe' }];
+    expect(validateObject('', 'v1', 'Pod', withSpec({ topologySpreadConstraints: tsc, securityContext: { runAsUser: -1 } }), { namespaced: true }).map(String)).toEqual([
+      'spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero',
+      'spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: "Maybe": supported values: "DoNotSchedule", "ScheduleAnyway"',
+      'spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive',
+    ]);
+  });
+});

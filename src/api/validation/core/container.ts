@@ -4,6 +4,7 @@ import { oneOf } from '../common.js';
 import { isConfigMapKey, isDNS1123Label, isRelaxedEnvVarName, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from '../names.js';
 import { arr, isObj, s, type J } from '../value.js';
 import { validateResourceRequirements } from './resources.js';
+import { validateContainerSecurityContext } from './security.js';
 import { validateLocalDescendingPath } from './volumes.js';
 
 export const supportedProtocols = ['SCTP', 'TCP', 'UDP'];
@@ -21,6 +22,7 @@ export function validateContainerCommon(c: J, p: string, volumes: Set<string>): 
   errs.push(...validateVolumeMounts(c.volumeMounts, `${p}.volumeMounts`, volumes));
   errs.push(...oneOf(c.imagePullPolicy, `${p}.imagePullPolicy`, ['Always', 'IfNotPresent', 'Never']));
   errs.push(...validateResourceRequirements(c.resources, `${p}.resources`));
+  errs.push(...validateContainerSecurityContext(c.securityContext, `${p}.securityContext`));
   return errs;
 }
 

@@ -3,7 +3,9 @@ import { FieldError, fieldErrors } from '../../errors.js';
 import { oneOf, validateLabelName, validateLabels, validateNameWith } from '../common.js';
 import { inclusiveRangeError, isDNS1123Label, isValidIP, isValidLabelValue, nameIsDNSSubdomain } from '../names.js';
 import { arr, expectArr, isObj, s, type J } from '../value.js';
+import { validateAffinity, validateTopologySpreadConstraints } from './affinity.js';
 import { validateContainerCommon } from './container.js';
+import { validatePodSecurityContext } from './security.js';
 import { validateLifecycle, validateProbe } from './probes.js';
 import { validateVolumes } from './volumes.js';
 
@@ -30,6 +32,9 @@ export function validatePodSpec(spec: unknown, p: string): FieldError[] {
     if (v) errs.push(...isDNS1123Label(v).map((m) => fieldErrors.invalid(`${p}.${f}`, v, m)));
   }
   errs.push(...validateTolerations(sp.tolerations, `${p}.tolerations`));
+  errs.push(...validateAffinity(sp.affinity, `${p}.affinity`));
+  errs.push(...validateTopologySpreadConstraints(sp.topologySpreadConstraints, `${p}.topologySpreadConstraints`));
+  errs.push(...validatePodSecurityContext(sp.securityContext, `${p}.securityContext`));
   if (s(sp.priorityClassName)) errs.push(...validateNameWith(nameIsDNSSubdomain, s(sp.priorityClassName), `${p}.priorityClassName`));
   if (sp.preemptionPolicy !== undefined && sp.preemptionPolicy !== null) {
     errs.push(...oneOf(sp.preemptionPolicy, `${p}.preemptionPolicy`, ['Never', 'PreemptLowerPriority']));
