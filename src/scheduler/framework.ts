@@ -77,7 +77,8 @@ export interface ScorePlugin extends Plugin {
 }
 
 export interface BindPlugin extends Plugin {
-  bind(pod: PodInfo, nodeName: string, signal: AbortSignal): Promise<Result>;
+  /** Bindings are short and always run to completion (the scheduler waits for them on stop). */
+  bind(pod: PodInfo, nodeName: string): Promise<Result>;
 }
 
 export const maxNodeScore = 100;

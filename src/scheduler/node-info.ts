@@ -9,6 +9,13 @@ export class NodeInfo {
   node: Node | null = null;
   allocatable: Resources = new Map();
   allowedPods = 0;
+  /** allocatable and requested cpu (milli) and memory as plain fields: the Fit filter's fast path. */
+  allocatableCPU = 0;
+  allocatableMemory = 0;
+  requestedCPU = 0;
+  requestedMemory = 0;
+  /** Taints with effect PreferNoSchedule (for the cache's count). */
+  preferNoScheduleTaints = 0;
   taints: Taint[] = [];
   labels: Record<string, string> = {};
   readonly pods = new Map<string, PodInfo>();
@@ -27,6 +34,9 @@ export class NodeInfo {
     this.taints = node.spec?.taints ?? [];
     this.allocatable = parser.list(node.status?.allocatable ?? node.status?.capacity);
     this.allowedPods = this.allocatable.get('pods') ?? 0;
+    this.allocatableCPU = this.allocatable.get('cpu') ?? 0;
+    this.allocatableMemory = this.allocatable.get('memory') ?? 0;
+    this.preferNoScheduleTaints = this.taints.filter((t) => t.effect === 'PreferNoSchedule').length;
   }
 
   addPod(p: PodInfo): void {
@@ -44,6 +54,8 @@ export class NodeInfo {
 
   private apply(p: PodInfo, sign: 1 | -1): void {
     for (const [k, v] of p.requests.requests) this.requested.set(k, (this.requested.get(k) ?? 0) + sign * v);
+    this.requestedCPU += sign * p.requests.cpu;
+    this.requestedMemory += sign * p.requests.memory;
     this.nonZeroCPU += sign * p.requests.nonZeroCPU;
     this.nonZeroMemory += sign * p.requests.nonZeroMemory;
     for (const hp of p.hostPorts) {

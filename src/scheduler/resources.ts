@@ -47,6 +47,11 @@ export interface PodRequests {
   /** cpu/memory with the non-zero defaults, as scoring counts them. */
   nonZeroCPU: number;
   nonZeroMemory: number;
+  /** requests.cpu / requests.memory as plain numbers (0 when absent). */
+  cpu: number;
+  memory: number;
+  /** True when the pod requests nothing but cpu and memory: the Fit filter's fast path. */
+  onlyCPUAndMemory: boolean;
 }
 
 function containerRequests(p: QuantityParser, c: Container): Resources {
@@ -93,5 +98,7 @@ export function podRequests(p: QuantityParser, pod: Pod): PodRequests {
     nzCPU += o.get('cpu') ?? 0;
     nzMem += o.get('memory') ?? 0;
   }
-  return { requests: total, nonZeroCPU: nzCPU, nonZeroMemory: nzMem };
+  let only = true;
+  for (const k of total.keys()) if (k !== 'cpu' && k !== 'memory') only = false;
+  return { requests: total, nonZeroCPU: nzCPU, nonZeroMemory: nzMem, cpu: total.get('cpu') ?? 0, memory: total.get('memory') ?? 0, onlyCPUAndMemory: only };
 }

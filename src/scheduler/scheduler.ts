@@ -75,6 +75,7 @@ export class Scheduler {
   private readonly algorithm: Algorithm;
   private readonly binder: BindPlugin;
   private readonly bindings = new Set<Promise<void>>();
+  private counts = { attempts: 0, bound: 0, unschedulable: 0, errors: 0 };
 
   constructor(private readonly opts: SchedulerOptions) {
     this.name = opts.schedulerName ?? defaultSchedulerName;
@@ -203,6 +204,7 @@ export class Scheduler {
       return;
     }
     const result = this.algorithm.schedule(info);
+    this.counts.attempts++;
     switch (result.kind) {
       case 'scheduled': {
         this.cache.assume(info, result.nodeName);
@@ -213,12 +215,14 @@ export class Scheduler {
         return;
       }
       case 'unschedulable':
+        this.counts.unschedulable++;
         q.unschedulablePlugins = result.plugins;
         this.log.debug('unable to schedule pod', { pod: info.key, reason: result.message });
         this.queue.addUnschedulable(q, cycle);
         this.reportFailure(info.pod, 'Unschedulable', result.message);
         return;
       case 'error':
+        this.counts.errors++;
         this.log.warn('error scheduling pod; retrying', { pod: info.key, err: result.message });
         q.unschedulablePlugins = new Set();
         this.queue.addBackoff(q);
@@ -228,8 +232,9 @@ export class Scheduler {
 
   private async bind(q: QueuedPodInfo, nodeName: string, signal: AbortSignal): Promise<void> {
     const info = q.info;
-    const st = await this.binder.bind(info, nodeName, signal);
+    const st = await this.binder.bind(info, nodeName);
     if (!st) {
+      this.counts.bound++;
       const m = info.pod.metadata;
       this.recorder.event(info.pod, 'Normal', 'Scheduled', `Successfully assigned ${m.namespace}/${m.name} to ${nodeName}`);
       return;
@@ -263,7 +268,7 @@ export class Scheduler {
   }
 
   /** For tests and metrics. */
-  stats(): { nodes: number; queue: ReturnType<SchedulingQueue['lengths']>; bindingsInFlight: number } {
-    return { nodes: this.cache.nodeCount(), queue: this.queue.lengths(), bindingsInFlight: this.bindings.size };
+  stats(): { nodes: number; podsCached: number; queue: ReturnType<SchedulingQueue['lengths']>; bindingsInFlight: number; attempts: number; bound: number; unschedulable: number; errors: number } {
+    return { nodes: this.cache.nodeCount(), podsCached: this.pods.indexer.size, queue: this.queue.lengths(), bindingsInFlight: this.bindings.size, ...this.counts };
   }
 }

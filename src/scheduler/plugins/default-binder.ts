@@ -10,7 +10,7 @@ export class DefaultBinder implements BindPlugin {
 
   constructor(private readonly client: RestClient) {}
 
-  async bind(p: PodInfo, nodeName: string, signal: AbortSignal): Promise<Result> {
+  async bind(p: PodInfo, nodeName: string): Promise<Result> {
     const m = p.pod.metadata;
     const binding = {
       apiVersion: 'v1', kind: 'Binding',
@@ -18,7 +18,7 @@ export class DefaultBinder implements BindPlugin {
       target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
     };
     try {
-      await this.client.resource(podsRef).createSubresource(m.namespace, m.name, 'binding', binding, { signal });
+      await this.client.resource(podsRef).createSubresource(m.namespace, m.name, 'binding', binding);
       return null;
     } catch (e) {
       return Status.error(e instanceof Error ? e.message : String(e));

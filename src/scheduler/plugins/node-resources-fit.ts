@@ -14,7 +14,7 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, ScorePlu
   readonly weight = 1;
 
   preFilter(s: CycleState, pod: PodInfo): Result {
-    s.set(stateKey, orderedResources(pod.requests.requests));
+    if (!pod.requests.onlyCPUAndMemory) s.set(stateKey, orderedResources(pod.requests.requests));
     return null;
   }
 
@@ -23,8 +23,8 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, ScorePlu
   }
 
   score(_s: CycleState, pod: PodInfo, node: NodeInfo): number {
-    const cpu = leastAllocated(node.nonZeroCPU + pod.requests.nonZeroCPU, node.allocatable.get('cpu') ?? 0);
-    const mem = leastAllocated(node.nonZeroMemory + pod.requests.nonZeroMemory, node.allocatable.get('memory') ?? 0);
+    const cpu = leastAllocated(node.nonZeroCPU + pod.requests.nonZeroCPU, node.allocatableCPU);
+    const mem = leastAllocated(node.nonZeroMemory + pod.requests.nonZeroMemory, node.allocatableMemory);
     return Math.floor((cpu + mem) / 2);
   }
 }
@@ -35,10 +35,24 @@ function leastAllocated(requested: number, capacity: number): number {
 }
 
 /** Every reason the pod does not fit, in upstream's order (pods, cpu, memory, storage, others). */
-export function fitsRequest(pod: PodInfo, node: NodeInfo, order = orderedResources(pod.requests.requests)): Result {
+export function fitsRequest(pod: PodInfo, node: NodeInfo, order?: string[]): Result {
+  const r = pod.requests;
+  if (r.onlyCPUAndMemory) {
+    // The common case, without map lookups: a few number comparisons per node.
+    const tooMany = node.pods.size + 1 > node.allowedPods;
+    const cpu = r.cpu > 0 && r.cpu > node.allocatableCPU - node.requestedCPU;
+    const mem = r.memory > 0 && r.memory > node.allocatableMemory - node.requestedMemory;
+    if (!tooMany && !cpu && !mem) return null;
+    const reasons: string[] = [];
+    if (tooMany) reasons.push(errReasonTooManyPods);
+    if (cpu) reasons.push('Insufficient cpu');
+    if (mem) reasons.push('Insufficient memory');
+    return Status.unschedulable(...reasons);
+  }
   let reasons: string[] | undefined;
   if (node.pods.size + 1 > node.allowedPods) (reasons ??= []).push(errReasonTooManyPods);
-  const req = pod.requests.requests;
+  const req = r.requests;
+  order ??= orderedResources(req);
   if (req.size > 0) {
     for (const r of order) {
       const want = req.get(r)!;
@@ -66,8 +80,8 @@ export class BalancedAllocation implements ScorePlugin {
   readonly weight = 1;
 
   score(_s: CycleState, pod: PodInfo, node: NodeInfo): number {
-    const ac = node.allocatable.get('cpu') ?? 0;
-    const am = node.allocatable.get('memory') ?? 0;
+    const ac = node.allocatableCPU;
+    const am = node.allocatableMemory;
     if (ac === 0 || am === 0) return 0;
     const fc = Math.min(1, (node.nonZeroCPU + pod.requests.nonZeroCPU) / ac);
     const fm = Math.min(1, (node.nonZeroMemory + pod.requests.nonZeroMemory) / am);
