@@ -3,14 +3,13 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { HttpTransport } from './http-transport.js';
 import { fromKubeconfig, loadKubeconfig } from './kubeconfig.js';
 import { RestClient } from './rest-client.js';
+import { hasOpenssl, makeTestPki, type TestPki } from './testing/test-certs.js';
 
 const cms = { group: '', version: 'v1', resource: 'configmaps', namespaced: true };
 
@@ -106,28 +105,14 @@ describe('HttpTransport over http', () => {
   });
 });
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe.skipIf(!hasOpenssl())('HttpTransport over https with client certificates, from a kubeconfig', () => {
+  let pki: TestPki;
   let dir: string;
   let server: https.Server;
   let port: number;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kites-client-tls-'));
-    const o = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-    o('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=kites-ca', '-days', '1');
-    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-    o('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=kites-apiserver');
-    o('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '1', '-extfile', 'san.ext');
-    o('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/O=system:masters/CN=kubernetes-admin');
-    o('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '1');
+    pki = makeTestPki();
+    dir = pki.dir;
     const read = (f: string) => readFileSync(join(dir, f));
     server = https.createServer({ key: read('server.key'), cert: read('server.crt'), ca: read('ca.crt'), requestCert: true, rejectUnauthorized: false }, handler);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -136,7 +121,7 @@ describe.skipIf(!hasOpenssl())('HttpTransport over https with client certificate
   afterAll(async () => {
     server?.closeAllConnections();
     await new Promise((r) => server.close(r));
-    rmSync(dir, { recursive: true, force: true });
+    pki.cleanup();
   });
 
   it('uses inline *-data certificates', async () => {
