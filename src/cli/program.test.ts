@@ -3,6 +3,7 @@ import { buildProgram } from './program.js';
 import type { CliIO } from './io.js';
 import { toServerOptions } from './server-command.js';
 import type { Command } from 'commander';
+import { join } from 'node:path';
 
 class Exit extends Error {
   constructor(readonly code: number) { super(`exit ${code}`); }
@@ -87,6 +88,12 @@ describe('kites server flags', () => {
       clusterCidr: '10.42.0.0/16', serviceCidr: '10.43.0.0/16', clusterDns: '10.43.0.10', clusterDomain: 'cluster.local',
       ingressHttpPort: 80, ingressHttpsPort: 443, tlsSans: [],
     });
+  });
+
+  it('makes relative paths absolute', () => {
+    const o = parseServer(['--data-dir', 'rel/dd']);
+    expect(o.dataDir).toBe(join(process.cwd(), 'rel/dd'));
+    expect(o.writeKubeconfig).toBe(join(process.cwd(), 'rel/dd/kubeconfig.yaml'));
   });
 
   it('takes every flag the acceptance scripts pass', () => {

@@ -1,6 +1,6 @@
 // `kites server`: flags named as k3s names them, so k3s habits and docs carry over.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LogLevel } from '../api/log.js';
 import { DataDirLockedError, defaultDataDir } from '../server/data-dir.js';
 import { parseFileMode } from '../server/kubeconfig.js';
@@ -64,12 +64,13 @@ export function serverCommand(io: CliIO): Command {
 }
 
 export function toServerOptions(f: ServerFlags): ServerOptions {
-  const dataDir = f.dataDir ?? defaultDataDir();
+  // Absolute paths, so the printed `export KUBECONFIG=…` works from any directory.
+  const dataDir = resolve(f.dataDir ?? defaultDataDir());
   return serverOptions({
     dataDir,
     httpsListenPort: f.httpsListenPort,
     bindAddress: f.bindAddress,
-    writeKubeconfig: f.writeKubeconfig ?? join(dataDir, 'kubeconfig.yaml'),
+    writeKubeconfig: resolve(f.writeKubeconfig ?? join(dataDir, 'kubeconfig.yaml')),
     writeKubeconfigMode: f.writeKubeconfigMode,
     datastoreEndpoint: f.datastoreEndpoint,
     disableAgent: f.disableAgent,

@@ -1,9 +1,9 @@
 // The `kites` command as a user runs it: help, version, server start-up, the data dir lock, SIGTERM.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot, runKites, spawnServer, startTestCluster, waitForExit, type TestCluster } from './helpers/cluster.js';
+import { kubectlPaths, repoRoot, runKites, spawnServer, startTestCluster, waitForExit, type TestCluster } from './helpers/cluster.js';
 
 const pkgVersion = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -70,6 +70,15 @@ describe.skipIf(!apiReady)('kites server', () => {
     expect(cluster.output()).toContain(`kites: export KUBECONFIG=${cluster.kubeconfig} ; kubectl get nodes`);
     // Start-up time from spawn to ready, for the record (the server prints its own figure too).
     console.log(`kites server ready ${startMs} ms after spawn; ${/ready in (\d+) ms/.exec(cluster.output())?.[0] ?? ''}`);
+  });
+
+  it('helm 3 and helm 4 reach it through the kubeconfig', async () => {
+    for (const helm of [kubectlPaths.helm3, kubectlPaths.helm4].filter((p) => existsSync(p))) {
+      const r = await cluster.helm(['list', '--all-namespaces'], { kubectlPath: helm });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('NAME');
+    }
   });
 
   it('a second server on the same data dir refuses, naming the first', async () => {

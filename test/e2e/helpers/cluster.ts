@@ -31,6 +31,11 @@ export function defaultKubectl(): string {
   return existsSync(kubectlPaths.v132) ? kubectlPaths.v132 : 'kubectl';
 }
 
+export function defaultHelm(): string {
+  if (process.env.HELM) return process.env.HELM;
+  return existsSync(kubectlPaths.helm3) ? kubectlPaths.helm3 : 'helm';
+}
+
 export interface CommandResult {
   code: number | null;
   stdout: string;
@@ -40,7 +45,7 @@ export interface CommandResult {
 export interface RunOptions {
   /** Written to stdin (e.g. a manifest for `apply -f -`). */
   input?: string;
-  /** Another kubectl binary (e.g. kubectlPaths.v133). */
+  /** Another kubectl (or, for helm(), helm) binary, e.g. kubectlPaths.v133 or kubectlPaths.helm4. */
   kubectlPath?: string;
   timeoutMs?: number;
 }
@@ -54,6 +59,8 @@ export interface TestCluster {
   process: ChildProcess;
   /** Runs kubectl against this cluster. Never rejects for a non-zero exit; the code says it. */
   kubectl(args: string[], opts?: RunOptions): Promise<CommandResult>;
+  /** Runs helm against this cluster (opts.kubectlPath names the helm binary; default helm 3 from .tools, else PATH). */
+  helm(args: string[], opts?: RunOptions): Promise<CommandResult>;
   /** GET `path` with the admin credentials; resolves with status and body. */
   get(path: string): Promise<{ status: number; body: string }>;
   /** Everything the server wrote to stdout and stderr so far. */
@@ -108,6 +115,7 @@ export async function startTestCluster(opts: StartOptions = {}): Promise<TestClu
     return {
       kubeconfig, url, dataDir, port: Number(new URL(url).port), process: child.process,
       kubectl: (args, o) => runKubectl(kubeconfig, args, o),
+      helm: (args, o) => run(o?.kubectlPath ?? defaultHelm(), args, { input: o?.input, timeoutMs: o?.timeoutMs ?? 120_000, env: { KUBECONFIG: kubeconfig, HELM_CACHE_HOME: join(dataDir, 'helm', 'cache'), HELM_CONFIG_HOME: join(dataDir, 'helm', 'config'), HELM_DATA_HOME: join(dataDir, 'helm', 'data') } }),
       get: (path) => httpsGet(kubeconfig, path),
       output: child.output,
       stop,
