@@ -47,3 +47,11 @@ const builtin: Record<string, KindRules> = {
 export function rulesFor(group: string, kind: string): KindRules | undefined {
   return builtin[`${group}/${kind}`];
 }
+
+/** Every group/kind with rules, as [group, kind] pairs (for tests and diagnostics). */
+export function registeredKinds(): [string, string][] {
+  return Object.keys(builtin).map((k) => {
+    const i = k.lastIndexOf('/');
+    return [k.slice(0, i), k.slice(i + 1)];
+  });
+}

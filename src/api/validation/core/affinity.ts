@@ -28,7 +28,8 @@ function validateNodeSelectorRequirement(r: unknown, p: string): FieldError[] {
   return errs;
 }
 
-function validateNodeSelectorTerm(term: unknown, p: string): FieldError[] {
+function validateNodeSelectorTerm(value: unknown, p: string): FieldError[] {
+  const term = value === undefined || value === null ? {} : value;
   if (!isObj(term)) return [fieldErrors.typeInvalid(p, term, 'must be an object')];
   const errs: FieldError[] = [];
   (arr(term.matchExpressions) ?? []).forEach((r, i) => errs.push(...validateNodeSelectorRequirement(r, `${p}.matchExpressions[${i}]`)));
@@ -49,7 +50,8 @@ function validateWeight(w: unknown, p: string): FieldError[] {
   return typeof w === 'number' && w >= 1 && w <= 100 ? [] : [fieldErrors.invalid(p, w ?? 0, 'must be in the range 1-100')];
 }
 
-function validatePodAffinityTerm(term: unknown, p: string): FieldError[] {
+function validatePodAffinityTerm(value: unknown, p: string): FieldError[] {
+  const term = value === undefined || value === null ? {} : value;
   if (!isObj(term)) return [fieldErrors.typeInvalid(p, term, 'must be an object')];
   const errs = validateLabelSelector(term.labelSelector, `${p}.labelSelector`, { allowInvalidLabelValue: true });
   errs.push(...validateLabelSelector(term.namespaceSelector, `${p}.namespaceSelector`, { allowInvalidLabelValue: true }));

@@ -65,7 +65,9 @@ function validateNetworkPolicy(o: J): FieldError[] {
 
 export const networkPolicyRules: KindRules = { create: validateNetworkPolicy };
 
-function validateBackend(b: unknown, p: string): FieldError[] {
+function validateBackend(backend: unknown, p: string): FieldError[] {
+  // The backend is a struct upstream: absent reads as empty.
+  const b = backend === undefined || backend === null ? {} : backend;
   if (!isObj(b)) return [fieldErrors.typeInvalid(p, b, 'must be an object')];
   const hasSvc = isObj(b.service);
   const hasRes = isObj(b.resource);
