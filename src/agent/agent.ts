@@ -1,0 +1,108 @@
+// The node agent (kites' kubelet): registers the Node, keeps its Lease and status fresh, and runs
+// the pods bound to it on a runtime. `startNodeAgent` is the one call `kites server` and
+// `kites agent` make.
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { silentLogger } from '../api/log.js';
+import type { StoredObject } from '../api/types.js';
+import { realClock } from '../client/clock.js';
+import { RestClient } from '../client/rest-client.js';
+import { SharedInformer } from '../client/informer.js';
+import { EventRecorder } from '../client/events/recorder.js';
+import { isNotFound } from '../client/status.js';
+import { kitesVersion } from '../cli/version.js';
+import type { NodeAgentOptions, RunningAgent } from './options.js';
+import { PodContainerLocator } from './locator.js';
+import { ProcessRuntime } from './runtime/process/process-runtime.js';
+import { RecordedImageService } from './runtime/recorded-images.js';
+import { defaultNodeAddress, filesystemBytes, freeMemoryBytes, gatherHostFacts } from './node/host-info.js';
+import { NodeHeartbeat } from './node/heartbeat.js';
+import { nodeResources, type NodeIdentity } from './node/node-object.js';
+import { CrashBackoff } from './pods/crash-backoff.js';
+import { PodManager } from './pods/pod-manager.js';
+import { configMapResource, podResource, secretResource, type KeyedData } from './pods/pod-types.js';
+import { startSimulatedNodes } from './simulated/simulated-nodes.js';
+
+export const defaultKubeletPort = 10250;
+
+export async function startNodeAgent(opts: NodeAgentOptions): Promise<RunningAgent> {
+  if ((opts.runtime ?? 'process') === 'simulated') return startSimulatedNodes(opts);
+  return startProcessAgent(opts);
+}
+
+async function startProcessAgent(opts: NodeAgentOptions): Promise<RunningAgent> {
+  const log = (opts.log ?? silentLogger).child(`agent/${opts.nodeName}`);
+  const clock = opts.clock ?? realClock;
+  const t = opts.timings ?? {};
+  const version = kitesVersion();
+  const address = opts.nodeAddress ?? defaultNodeAddress();
+  const podLogsDir = opts.podLogsDir ?? join(opts.dataDir, 'agent', 'pod-logs');
+  mkdirSync(podLogsDir, { recursive: true });
+  const client = new RestClient(opts.transport, { fieldManager: 'kubelet' });
+
+  const runtime = await ProcessRuntime.open({ dataDir: opts.dataDir, nodeIP: address, version, log, pollIntervalMs: t.runtimePollMs });
+  const images = new RecordedImageService();
+  const facts = gatherHostFacts(opts.dataDir);
+  const identity: NodeIdentity = {
+    name: opts.nodeName, address, facts, kubeletPort: opts.kubeletPort ?? defaultKubeletPort, runtime: await runtime.info(),
+    labels: opts.labels, controlPlane: opts.controlPlane,
+  };
+  const heartbeat = new NodeHeartbeat({
+    client, clock, log, renewIntervalMs: t.leaseRenewMs, statusIntervalMs: t.statusUpdateMs, slots: 1,
+    pressure: () => {
+      const fs = filesystemBytes(opts.dataDir);
+      // upstream's default hard eviction thresholds: memory.available<100Mi, nodefs.available<10%
+      return { memory: freeMemoryBytes() < 100 * 1024 * 1024, disk: fs.total > 0 && fs.free < fs.total * 0.1, pid: false };
+    },
+  });
+  await heartbeat.register([identity]);
+  heartbeat.start();
+  log.info('node registered; runtime "process": containers are host processes (no isolation, no image pulls, volumes as host directories)', { node: opts.nodeName, address });
+
+  const abort = new AbortController();
+  const recorder = new EventRecorder({ transport: opts.transport, component: 'kubelet', host: opts.nodeName, reportingInstance: opts.nodeName, clock, log });
+  const podsApi = client.resource<StoredObject>(podResource);
+  const informer = new SharedInformer<StoredObject>(podsApi, { fieldSelector: `spec.nodeName=${opts.nodeName}`, clock, log });
+  const getKeyed = (ref: typeof configMapResource | typeof secretResource) => async (ns: string, name: string): Promise<KeyedData | undefined> => {
+    try {
+      return (await client.resource<StoredObject>(ref).get(ns, name)) as KeyedData;
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  };
+  const alloc = nodeResources(identity).allocatable;
+  const pods = new PodManager({
+    runtime, images, runtimeName: 'process', hostProcessMounts: true, pods: podsApi, recorder,
+    configMap: getKeyed(configMapResource), secret: getKeyed(secretResource),
+    serviceAccountToken: async (ns, sa, audience, expirationSeconds) => {
+      try {
+        const res = await client.requestJson({
+          method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts/${encodeURIComponent(sa)}/token`,
+          body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: audience ? [audience] : [], expirationSeconds } },
+        });
+        return (res as unknown as { status?: { token?: string } }).status?.token;
+      } catch {
+        return undefined;
+      }
+    },
+    dataDir: opts.dataDir, podLogsDir, nodeName: opts.nodeName, nodeIPs: [address],
+    allocatable: { cpu: alloc.cpu!, memory: alloc.memory! },
+    backoff: new CrashBackoff({ baseMs: t.backoffBaseMs, maxMs: t.backoffMaxMs }),
+    clock, log, resyncMs: t.resyncMs ?? 10_000,
+  }, informer, t.relistMs ?? 1000);
+  informer.start(abort.signal);
+  await pods.start(abort.signal);
+
+  return {
+    nodeNames: [opts.nodeName],
+    locator: new PodContainerLocator(pods, runtime),
+    async stop() {
+      abort.abort();
+      await pods.stop();
+      await heartbeat.stop();
+      await recorder.stop();
+      await runtime.close();
+    },
+  };
+}

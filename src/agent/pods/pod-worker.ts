@@ -1,0 +1,506 @@
+// One pod's life on the node, as upstream's pod worker + SyncPod: every trigger (pod update,
+// container state change, probe result, timer) runs one sync, never two at once for the same
+// pod. A sync reconciles: sandbox, volumes, init containers in order (each must succeed), then
+// the app containers, restarts per restartPolicy with back-off (CrashLoopBackOff), liveness
+// kills, activeDeadlineSeconds, and on deletion the graceful stop followed by the final DELETE.
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import type { ContainerStatus } from '../runtime/types.js';
+import type { Container, PodObject } from './pod-types.js';
+import type { PodWorkerContext } from './pod-context.js';
+import { ContainerConfigError, containerEnv } from './env.js';
+import { VolumeError, cleanupPodDir, containerMounts, exposeMountsOnHost, podDir, prepareVolumes } from './volumes.js';
+import { runHandler, type HandlerSpec } from './handlers.js';
+import { ProbeWorker, type ProbeKind } from './probes.js';
+import { podStatus, rfc3339, type ContainerView, type PodView } from './pod-status.js';
+import { isConflict, isNotFound } from '../../client/status.js';
+
+interface Slot {
+  spec: Container;
+  init: boolean;
+  currentId?: string;
+  previousId?: string;
+  attempt: number;
+  imageID: string;
+  waiting?: { reason: string; message?: string };
+  probes: Partial<Record<ProbeKind, ProbeWorker>>;
+  livenessFailed?: boolean;
+}
+
+const minimumGraceSeconds = 2;
+
+export class PodWorker {
+  readonly uid: string;
+  private sandboxId?: string;
+  private slots: Slot[] = [];
+  private statuses = new Map<string, ContainerStatus>();
+  private terminal?: PodView['terminal'];
+  private startTime?: string;
+  private lastPosted = '';
+  private running = false;
+  private dirty = false;
+  private finished = false;
+  private objectGone = false;
+  private wake?: unknown;
+  private idle?: Promise<void>;
+
+  constructor(private pod: PodObject, private readonly ctx: PodWorkerContext, private readonly adoptSandboxId?: string) {
+    this.uid = pod.metadata.uid;
+    this.startTime = pod.status?.startTime ?? undefined;
+  }
+
+  get currentPod(): PodObject { return this.pod; }
+  get sandbox(): string | undefined { return this.sandboxId; }
+
+  /** The container record for streams and logs. */
+  container(name: string): { id: string; logPath: string; previousLogPath?: string; spec: Container } | undefined {
+    const s = this.slots.find((x) => x.spec.name === name);
+    if (!s?.currentId) return undefined;
+    const cur = this.statuses.get(s.currentId);
+    const prev = s.previousId ? this.statuses.get(s.previousId) : undefined;
+    return { id: s.currentId, logPath: cur?.logPath ?? this.logPath(s, s.attempt), previousLogPath: prev?.logPath, spec: s.spec };
+  }
+
+  update(pod: PodObject): void {
+    this.pod = pod;
+    this.trigger();
+  }
+
+  /** The object left the API (force deletion or our own DELETE). */
+  removed(): void {
+    this.objectGone = true;
+    this.trigger();
+  }
+
+  trigger(): void {
+    if (this.finished) return;
+    this.dirty = true;
+    if (!this.running) this.idle = this.loop();
+  }
+
+  /** Resolves when the current sync (if any) is over. */
+  async settled(): Promise<void> {
+    await this.idle;
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.dirty && !this.finished) {
+        this.dirty = false;
+        try {
+          await this.sync();
+        } catch (e) {
+          this.ctx.log.warn('pod sync failed; retrying', { pod: this.name, err: e });
+          this.schedule(1000);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private get name(): string {
+    return `${this.pod.metadata.namespace}/${this.pod.metadata.name}`;
+  }
+
+  private schedule(ms: number): void {
+    if (this.wake !== undefined) this.ctx.clock.clearTimeout(this.wake);
+    this.wake = this.ctx.clock.setTimeout(() => { this.wake = undefined; this.trigger(); }, ms);
+  }
+
+  private event(type: 'Normal' | 'Warning', reason: string, message: string, slot?: Slot): void {
+    const fieldPath = slot ? `spec.${slot.init ? 'initContainers' : 'containers'}{${slot.spec.name}}` : undefined;
+    this.ctx.recorder.event(this.pod, type, reason, message, { fieldPath });
+  }
+
+  private logDir(): string {
+    return join(this.ctx.podLogsDir, `${this.pod.metadata.namespace}_${this.pod.metadata.name}_${this.uid}`);
+  }
+
+  private logPath(slot: Slot, attempt: number): string {
+    return join(this.logDir(), slot.spec.name, `${attempt}.log`);
+  }
+
+  // --- the sync ---
+
+  private async sync(): Promise<void> {
+    const pod = this.pod;
+    if (this.objectGone || pod.metadata.deletionTimestamp) return this.terminate();
+    if (this.terminal) return;
+    if (this.slots.length === 0) await this.setup();
+    const apiPhase = pod.status?.phase;
+    if (!this.sandboxId && (apiPhase === 'Succeeded' || apiPhase === 'Failed')) {
+      // Finished before this agent started: nothing to run again.
+      this.terminal = { phase: apiPhase };
+      return;
+    }
+    if (this.deadlineExceeded()) {
+      await this.killAll(pod.spec.terminationGracePeriodSeconds ?? 30, 'Stopping container');
+      this.terminal = { phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
+      this.event('Normal', 'DeadlineExceeded', 'Pod was active on the node longer than the specified deadline');
+      await this.refresh();
+      await this.postStatus();
+      return;
+    }
+    if (!this.startTime) this.startTime = rfc3339(this.ctx.clock.now());
+    if (!this.sandboxId) await this.ensureSandbox();
+    let volumes: Map<string, string>;
+    try {
+      volumes = await prepareVolumes(pod, this.ctx.dataDir, this.volumeSources());
+    } catch (e) {
+      if (!(e instanceof VolumeError)) throw e;
+      this.event('Warning', 'FailedMount', e.message);
+      await this.postStatus();
+      this.schedule(Math.min(this.ctx.resyncMs, 2000));
+      return;
+    }
+    await this.refresh();
+    if (await this.syncInit(volumes)) await this.syncApps(volumes);
+    await this.refresh();
+    const status = await this.postStatus();
+    const phase = status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      this.terminal = { phase };
+      this.stopProbes();
+      return;
+    }
+    this.schedule(this.nextWake());
+  }
+
+  private async setup(): Promise<void> {
+    const mk = (c: Container, init: boolean): Slot => ({ spec: c, init, attempt: 0, imageID: '', probes: {} });
+    this.slots = [...(this.pod.spec.initContainers ?? []).map((c) => mk(c, true)), ...this.pod.spec.containers.map((c) => mk(c, false))];
+    if (!this.adoptSandboxId) return;
+    // Re-adopt what a previous agent started: the newest instance of each container is current.
+    this.sandboxId = this.adoptSandboxId;
+    const existing = await this.ctx.runtime.listContainers({ sandboxId: this.sandboxId });
+    for (const slot of this.slots) {
+      const mine = existing.filter((c) => c.name === slot.spec.name).sort((a, b) => b.attempt - a.attempt);
+      if (!mine[0]) continue;
+      slot.currentId = mine[0].id;
+      slot.attempt = mine[0].attempt;
+      slot.previousId = mine[1]?.id;
+      slot.imageID = mine[0].imageRef ?? '';
+      for (const old of mine.slice(2)) await this.ctx.runtime.removeContainer(old.id);
+      if (mine[0].state === 'running') this.startProbes(slot);
+    }
+  }
+
+  private deadlineExceeded(): boolean {
+    const secs = this.pod.spec.activeDeadlineSeconds;
+    if (!secs || !this.startTime) return false;
+    return this.ctx.clock.now() - Date.parse(this.startTime) >= secs * 1000;
+  }
+
+  private async ensureSandbox(): Promise<void> {
+    this.sandboxId = await this.ctx.runtime.runPodSandbox(this.sandboxConfig());
+    this.ctx.log.debug('sandbox started', { pod: this.name, sandbox: this.sandboxId });
+  }
+
+  private sandboxConfig() {
+    const pod = this.pod;
+    return {
+      uid: this.uid, name: pod.metadata.name, namespace: pod.metadata.namespace ?? 'default', attempt: 0,
+      hostname: pod.spec.hostname ?? pod.metadata.name, hostNetwork: !!pod.spec.hostNetwork,
+      portMappings: pod.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: (p.protocol ?? 'TCP') as 'TCP', hostIP: p.hostIP }))),
+      labels: pod.metadata.labels ?? {}, annotations: pod.metadata.annotations ?? {}, logDirectory: this.logDir(),
+    };
+  }
+
+  private volumeSources() {
+    return {
+      configMap: this.ctx.configMap, secret: this.ctx.secret, serviceAccountToken: this.ctx.serviceAccountToken,
+      allocatable: this.ctx.allocatable, podIPs: this.podIPs(), hostIPs: this.ctx.nodeIPs,
+      warn: (reason: string, message: string) => this.event('Warning', reason, message),
+    };
+  }
+
+  private podIPs(): string[] {
+    return this.sandboxIPs ?? [];
+  }
+
+  private sandboxIPs?: string[];
+
+  private async refresh(): Promise<void> {
+    if (!this.sandboxId) return;
+    if (!this.sandboxIPs) this.sandboxIPs = (await this.ctx.runtime.podSandboxStatus(this.sandboxId))?.ips;
+    const list = await this.ctx.runtime.listContainers({ sandboxId: this.sandboxId });
+    this.statuses = new Map(list.map((c) => [c.id, c]));
+  }
+
+  private current(slot: Slot): ContainerStatus | undefined {
+    return slot.currentId ? this.statuses.get(slot.currentId) : undefined;
+  }
+
+  /** Runs init containers in order; true when all have succeeded. */
+  private async syncInit(volumes: Map<string, string>): Promise<boolean> {
+    for (const slot of this.slots.filter((s) => s.init)) {
+      const st = this.current(slot);
+      if (!st) {
+        await this.start(slot, volumes);
+        return false;
+      }
+      if (st.state !== 'exited') return false;
+      if (st.exitCode === 0) continue;
+      if ((this.pod.spec.restartPolicy ?? 'Always') === 'Never') {
+        this.terminal = { phase: 'Failed' };
+        await this.postStatus();
+        return false;
+      }
+      await this.restart(slot, volumes);
+      return false;
+    }
+    return true;
+  }
+
+  private async syncApps(volumes: Map<string, string>): Promise<void> {
+    const policy = this.pod.spec.restartPolicy ?? 'Always';
+    await Promise.all(this.slots.filter((s) => !s.init).map(async (slot) => {
+      let st = this.current(slot);
+      if (!st) {
+        await this.start(slot, volumes);
+        return;
+      }
+      if (st.state === 'running' && slot.livenessFailed) {
+        slot.livenessFailed = false;
+        this.stopProbesOf(slot);
+        await this.kill(slot, this.pod.spec.terminationGracePeriodSeconds ?? 30, `Container ${slot.spec.name} failed liveness probe, will be restarted`);
+        st = await this.ctx.runtime.containerStatus(slot.currentId!);
+        if (st) this.statuses.set(st.id, st);
+      }
+      if (st?.state !== 'exited') return;
+      this.stopProbesOf(slot);
+      const restart = policy === 'Always' || (policy === 'OnFailure' && st.exitCode !== 0);
+      if (restart) await this.restart(slot, volumes);
+    }));
+  }
+
+  private async restart(slot: Slot, volumes: Map<string, string>): Promise<void> {
+    const key = `${this.uid}/${slot.spec.name}`;
+    const now = this.ctx.clock.now();
+    const wait = this.ctx.backoff.remaining(key, now);
+    if (wait > 0) {
+      const pod = this.pod.metadata;
+      const delay = Math.round(this.ctx.backoff.delay(key) / 1000);
+      const was = slot.waiting?.reason;
+      slot.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${formatDuration(delay)} restarting failed container=${slot.spec.name} pod=${pod.name}_${pod.namespace}(${this.uid})` };
+      if (was !== 'CrashLoopBackOff') this.event('Warning', 'BackOff', `Back-off restarting failed container ${slot.spec.name} in pod ${pod.name}_${pod.namespace}(${this.uid})`, slot);
+      return;
+    }
+    this.ctx.backoff.next(key, now);
+    await this.start(slot, volumes);
+  }
+
+  private async start(slot: Slot, volumes: Map<string, string>): Promise<void> {
+    const c = slot.spec;
+    const rt = this.ctx.runtime;
+    slot.waiting = undefined;
+    const attempt = slot.currentId ? slot.attempt + 1 : slot.attempt;
+    let env: Array<{ name: string; value: string }>;
+    try {
+      env = await containerEnv(this.pod, c, {
+        configMap: this.ctx.configMap, secret: this.ctx.secret, allocatable: this.ctx.allocatable,
+        podIPs: this.podIPs(), hostIPs: this.ctx.nodeIPs, warn: (r, m) => this.event('Warning', r, m, slot),
+      });
+    } catch (e) {
+      if (!(e instanceof ContainerConfigError)) throw e;
+      slot.waiting = { reason: 'CreateContainerConfigError', message: e.message };
+      this.event('Warning', 'Failed', `Error: ${e.message}`, slot);
+      return;
+    }
+    const mounts = containerMounts(c, volumes);
+    if (this.ctx.hostProcessMounts) {
+      env.push(...exposeMountsOnHost(c, mounts, podDir(this.ctx.dataDir, this.uid), (r, m) => this.event('Warning', r, m, slot)));
+    }
+    const image = c.image ?? '';
+    slot.imageID = await this.ctx.images.pullImage({ image });
+    this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, slot);
+    let id: string;
+    try {
+      id = await rt.createContainer(this.sandboxId!, {
+        name: c.name, attempt, image, command: c.command ?? [], args: c.args ?? [], workingDir: c.workingDir, env, mounts,
+        logPath: this.logPath(slot, attempt), stdin: !!c.stdin, stdinOnce: !!c.stdinOnce, tty: !!c.tty,
+        labels: { 'io.kubernetes.pod.uid': this.uid, 'io.kubernetes.container.name': c.name },
+        annotations: {}, resources: c.resources as Record<string, unknown> | undefined, securityContext: c.securityContext as Record<string, unknown> | undefined,
+      }, this.sandboxConfig());
+    } catch (e) {
+      slot.waiting = { reason: 'CreateContainerError', message: (e as Error).message };
+      this.event('Warning', 'Failed', `Error: ${(e as Error).message}`, slot);
+      return;
+    }
+    // Keep one dead instance (for `logs --previous` and lastState), as the kubelet's GC does.
+    if (slot.previousId) await rt.removeContainer(slot.previousId).catch(() => {});
+    slot.previousId = slot.currentId;
+    slot.currentId = id;
+    slot.attempt = attempt;
+    this.event('Normal', 'Created', `Created container: ${c.name}`, slot);
+    try {
+      await rt.startContainer(id);
+    } catch (e) {
+      this.event('Warning', 'Failed', `Error: ${(e as Error).message}`, slot);
+      return;
+    }
+    this.event('Normal', 'Started', `Started container ${c.name}`, slot);
+    const postStart = c.lifecycle?.postStart as HandlerSpec | undefined;
+    if (postStart) {
+      const r = await runHandler(postStart, { runtime: rt, containerId: id, container: c, podIP: this.podIPs()[0] ?? '127.0.0.1', timeoutMs: (this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000 });
+      if (!r.ok) {
+        this.event('Warning', 'FailedPostStartHook', `PostStartHook failed: ${r.message}`, slot);
+        await this.kill(slot, this.pod.spec.terminationGracePeriodSeconds ?? 30, `FailedPostStartHook`);
+        return;
+      }
+    }
+    this.startProbes(slot);
+  }
+
+  private startProbes(slot: Slot): void {
+    const c = slot.spec;
+    const id = slot.currentId!;
+    const mk = (kind: ProbeKind, probe: NonNullable<Container['livenessProbe']>) => {
+      const w = new ProbeWorker({
+        kind, probe, clock: this.ctx.clock,
+        run: (timeoutMs) => runHandler(probe as HandlerSpec, { runtime: this.ctx.runtime, containerId: id, container: c, podIP: this.podIPs()[0] ?? '127.0.0.1', timeoutMs }),
+        gate: kind === 'startup' ? undefined : () => !slot.probes.startup || slot.probes.startup.result === 'success',
+        onResult: (k, result) => {
+          if (k === 'liveness' && result === 'failure') slot.livenessFailed = true;
+          this.trigger();
+        },
+        onFailure: (k, message) => this.event('Warning', 'Unhealthy', `${k[0]!.toUpperCase()}${k.slice(1)} probe failed: ${message}`, slot),
+      });
+      slot.probes[kind] = w;
+      w.start();
+    };
+    if (c.startupProbe) mk('startup', c.startupProbe);
+    if (c.livenessProbe) mk('liveness', c.livenessProbe);
+    if (c.readinessProbe) mk('readiness', c.readinessProbe);
+  }
+
+  private stopProbesOf(slot: Slot): void {
+    for (const w of Object.values(slot.probes)) w?.stop();
+    slot.probes = {};
+  }
+
+  private stopProbes(): void {
+    for (const s of this.slots) this.stopProbesOf(s);
+  }
+
+  /** preStop (within the grace period), then SIGTERM, then SIGKILL when the grace period is over. */
+  private async kill(slot: Slot, graceSeconds: number, message: string): Promise<void> {
+    const st = this.current(slot) ?? (slot.currentId ? await this.ctx.runtime.containerStatus(slot.currentId) : undefined);
+    if (!st || st.state !== 'running') return;
+    this.event('Normal', 'Killing', message, slot);
+    const t0 = this.ctx.clock.now();
+    const preStop = slot.spec.lifecycle?.preStop as HandlerSpec | undefined;
+    if (preStop && graceSeconds > 0) {
+      const r = await runHandler(preStop, { runtime: this.ctx.runtime, containerId: st.id, container: slot.spec, podIP: this.podIPs()[0] ?? '127.0.0.1', timeoutMs: graceSeconds * 1000 });
+      if (!r.ok) this.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${r.message}`, slot);
+    }
+    const left = Math.max(0, graceSeconds - (this.ctx.clock.now() - t0) / 1000);
+    await this.ctx.runtime.stopContainer(st.id, left);
+  }
+
+  private async killAll(graceSeconds: number, verb: string): Promise<void> {
+    this.stopProbes();
+    await this.refresh();
+    await Promise.all(this.slots.map((s) => this.kill(s, graceSeconds, `${verb} ${s.spec.name}`)));
+  }
+
+  private nextWake(): number {
+    let ms = this.ctx.resyncMs;
+    for (const s of this.slots) {
+      if (s.waiting?.reason === 'CrashLoopBackOff') ms = Math.min(ms, this.ctx.backoff.remaining(`${this.uid}/${s.spec.name}`, this.ctx.clock.now()) + 1);
+      if (s.waiting && s.waiting.reason !== 'CrashLoopBackOff') ms = Math.min(ms, 2000);
+    }
+    const secs = this.pod.spec.activeDeadlineSeconds;
+    if (secs && this.startTime) ms = Math.min(ms, Math.max(1, Date.parse(this.startTime) + secs * 1000 - this.ctx.clock.now()));
+    return ms;
+  }
+
+  // --- status ---
+
+  private view(): PodView {
+    const cv = (s: Slot): ContainerView => {
+      const cur = this.current(s);
+      const running = cur?.state === 'running';
+      const started = running && (!s.probes.startup || s.probes.startup.result === 'success');
+      const ready = s.init
+        ? cur?.state === 'exited' && cur.exitCode === 0
+        : started && (!s.spec.readinessProbe || s.probes.readiness?.result === 'success');
+      return {
+        name: s.spec.name, image: s.spec.image ?? '', imageID: s.imageID, runtimeName: this.ctx.runtimeName,
+        current: cur, previous: s.previousId ? this.statuses.get(s.previousId) : undefined,
+        restartCount: s.attempt, waiting: s.waiting, ready: !!ready, started: s.init ? false : !!started,
+      };
+    };
+    return {
+      pod: this.pod, init: this.slots.filter((s) => s.init).map(cv), containers: this.slots.filter((s) => !s.init).map(cv),
+      sandboxReady: !!this.sandboxId, podIPs: this.podIPs(), hostIPs: this.ctx.nodeIPs,
+      startTime: this.startTime ?? rfc3339(this.ctx.clock.now()), terminal: this.terminal, now: this.ctx.clock.now(),
+    };
+  }
+
+  /** Patches the status subresource when it changed; returns what the agent holds as status. */
+  private async postStatus(): Promise<Record<string, unknown> | undefined> {
+    if (this.objectGone) return undefined;
+    const status = podStatus(this.view());
+    const key = JSON.stringify({ ...status, conditions: (status.conditions as Array<Record<string, unknown>>).map((c) => ({ ...c, lastTransitionTime: undefined })) });
+    if (key === this.lastPosted) return status;
+    try {
+      const updated = await this.ctx.pods.patch(this.pod.metadata.namespace, this.pod.metadata.name, 'merge', { metadata: { uid: this.uid }, status }, { subresource: 'status' });
+      if (updated.metadata.uid === this.uid) this.pod = updated as PodObject;
+      this.lastPosted = key;
+    } catch (e) {
+      if (isNotFound(e) || isConflict(e)) return status;
+      throw e;
+    }
+    return status;
+  }
+
+  // --- termination ---
+
+  private async terminate(): Promise<void> {
+    if (this.finished) return;
+    const pod = this.pod;
+    let grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    if (this.objectGone) grace = Math.min(grace, minimumGraceSeconds);
+    if (this.slots.length === 0) await this.setup();
+    await this.killAll(Math.max(grace, 0), 'Stopping container');
+    if (this.sandboxId) {
+      await this.ctx.runtime.stopPodSandbox(this.sandboxId);
+      await this.ctx.runtime.removePodSandbox(this.sandboxId);
+    }
+    if (!this.objectGone) {
+      try {
+        await this.ctx.pods.delete(pod.metadata.namespace, pod.metadata.name, { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
+      } catch (e) {
+        if (!isNotFound(e) && !isConflict(e)) throw e;
+      }
+    }
+    this.finish();
+  }
+
+  /** Forgets the pod: no timers, no probes, no files left behind. */
+  private finish(): void {
+    this.finished = true;
+    if (this.wake !== undefined) this.ctx.clock.clearTimeout(this.wake);
+    this.stopProbes();
+    this.ctx.backoff.forgetPrefix(`${this.uid}/`);
+    cleanupPodDir(this.ctx.dataDir, this.uid);
+    rmSync(this.logDir(), { recursive: true, force: true });
+    this.ctx.onDone(this.uid);
+  }
+
+  /** Agent shutdown: stop timers and probes; containers keep running for the next agent. */
+  shutdown(): void {
+    this.finished = true;
+    if (this.wake !== undefined) this.ctx.clock.clearTimeout(this.wake);
+    this.stopProbes();
+  }
+}
+
+/** Go's time.Duration formatting for whole seconds: 10s, 1m20s, 5m0s. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+}
