@@ -1,0 +1,118 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { agentEnv, pod, podWhere, waitFor, type AgentEnv } from './agent-helpers.js';
+import { parseCriLogLine } from '../../src/agent/index.js';
+
+async function logOf(env: AgentEnv, name: string, container?: string, previous = false): Promise<string> {
+  const c = await env.agent.locator.find('default', name, container);
+  const path = previous ? c?.previousLogPath : c?.logPath;
+  if (!path) return '';
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => parseCriLogLine(l)?.content).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+const cond = (p: any, type: string) => p.status?.conditions?.find((c: any) => c.type === type)?.status;
+
+describe('node agent: pod lifecycle on the process runtime', () => {
+  let env: AgentEnv;
+  beforeAll(async () => { env = await agentEnv(); });
+  afterAll(async () => { await env.stop(); });
+
+  it('builds the environment from literals, ConfigMaps, Secrets, the downward API and resources', async () => {
+    const cms = env.t.client.resource({ group: '', version: 'v1', resource: 'configmaps', namespaced: true });
+    const secrets = env.t.client.resource({ group: '', version: 'v1', resource: 'secrets', namespaced: true });
+    await cms.create('default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { COLOR: 'blue' } });
+    await secrets.create('default', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' }, data: { password: Buffer.from('s3cret').toString('base64') } });
+    await env.pods.create('default', pod('envy', {
+      restartPolicy: 'Never',
+      containers: [{
+        name: 'main', image: 'busybox',
+        command: ['sh', '-c', 'echo "COLOR=$COLOR PASS=$PASS ME=$ME PLAIN=$PLAIN IP=$IP MEM=$MEM LBL=$LBL CFG_COLOR=$CFG_COLOR EXP=$EXP"'],
+        resources: { limits: { memory: '64Mi' } },
+        envFrom: [{ configMapRef: { name: 'settings' } }, { prefix: 'CFG_', configMapRef: { name: 'settings' } }],
+        env: [
+          { name: 'PLAIN', value: 'literal' },
+          { name: 'EXP', value: '$(PLAIN)-$$(PLAIN)-$(NOPE)' },
+          { name: 'PASS', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+          { name: 'ME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+          { name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+          { name: 'LBL', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } },
+          { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
+          { name: 'OPT', valueFrom: { configMapKeyRef: { name: 'missing', key: 'x', optional: true } } },
+        ],
+      }],
+    }, { labels: { app: 'web' } }));
+    await podWhere(env, 'envy', (p) => p.status?.phase === 'Succeeded');
+    expect(await waitFor(async () => (await logOf(env, 'envy')) || undefined)).toBe(
+      'COLOR=blue PASS=s3cret ME=envy PLAIN=literal IP=127.0.0.1 MEM=64 LBL=web CFG_COLOR=blue EXP=literal-$(PLAIN)-$(NOPE)',
+    );
+  });
+
+  it('reports CreateContainerConfigError for a missing ConfigMap key', async () => {
+    await env.pods.create('default', pod('nocfg', {
+      containers: [{ name: 'main', image: 'busybox', command: ['sleep', '30'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'settings', key: 'nope' } } }] }],
+    }));
+    const p = await podWhere(env, 'nocfg', (x) => !!x.status?.containerStatuses?.[0]?.state?.waiting?.message);
+    expect(p.status!.containerStatuses[0].state.waiting).toEqual({ reason: 'CreateContainerConfigError', message: "couldn't find key nope in ConfigMap default/settings" });
+    expect(p.status!.phase).toBe('Pending');
+  });
+
+  it('runs init containers in order before the app containers, with emptyDir shared', async () => {
+    await env.pods.create('default', pod('staged', {
+      volumes: [{ name: 'work', emptyDir: {} }],
+      initContainers: [
+        { name: 'first', image: 'busybox', command: ['sh', '-c', 'echo one > $KITES_VOLUME_WORK/order; echo init-done'], volumeMounts: [{ name: 'work', mountPath: '/nonexistent-kites/work' }] },
+        { name: 'second', image: 'busybox', command: ['sh', '-c', 'echo two >> $KITES_VOLUME_WORK/order'], volumeMounts: [{ name: 'work', mountPath: '/nonexistent-kites/work' }] },
+      ],
+      containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'cat $KITES_VOLUME_WORK/order; sleep 30'], volumeMounts: [{ name: 'work', mountPath: '/nonexistent-kites/work' }] }],
+    }));
+    const p = await podWhere(env, 'staged', (x) => cond(x, 'Ready') === 'True');
+    expect(p.status!.initContainerStatuses.map((s: any) => s.state.terminated?.reason)).toEqual(['Completed', 'Completed']);
+    expect(cond(p, 'Initialized')).toBe('True');
+    expect(await logOf(env, 'staged', 'first')).toBe('init-done');
+    expect(await waitFor(async () => (await logOf(env, 'staged')) || undefined)).toBe('one\ntwo');
+    const events = await env.t.client.resource({ group: '', version: 'v1', resource: 'events', namespaced: true }).list('default');
+    expect(events.items.some((e: any) => e.reason === 'FailedMount' && /cannot mount volume "work" at \/nonexistent-kites\/work/.test(e.message))).toBe(true);
+  });
+
+  it('restarts a crashing container with back-off and reports CrashLoopBackOff', async () => {
+    await env.pods.create('default', pod('crash', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo attempt; exit 1'] }] }));
+    const p = await podWhere(env, 'crash', (x) => x.status?.containerStatuses?.[0]?.restartCount >= 2 && x.status.containerStatuses[0].state.waiting?.reason === 'CrashLoopBackOff', 15000);
+    const cs = p.status!.containerStatuses[0];
+    expect(cs.state.waiting.message).toMatch(/^back-off \d+s restarting failed container=c pod=crash_default\(/);
+    expect(cs.lastState.terminated.exitCode).toBe(1);
+    expect(p.status!.phase).toBe('Running');
+    expect(await logOf(env, 'crash', undefined, true)).toContain('attempt');
+    const events = await env.t.client.resource({ group: '', version: 'v1', resource: 'events', namespaced: true }).list('default');
+    expect(events.items.some((e: any) => e.reason === 'BackOff' && e.involvedObject.name === 'crash')).toBe(true);
+  });
+
+  it('restarts on liveness failure and follows readiness', async () => {
+    await env.pods.create('default', pod('sick', {
+      containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 30'], livenessProbe: { exec: { command: ['sh', '-c', 'exit 1'] }, periodSeconds: 1, failureThreshold: 1 } }],
+    }));
+    await env.pods.create('default', pod('flaky', {
+      containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 30'], readinessProbe: { exec: { command: ['sh', '-c', 'test -f $HOME/ready'] }, periodSeconds: 1 } }],
+    }));
+    await podWhere(env, 'sick', (x) => x.status?.containerStatuses?.[0]?.restartCount >= 1, 15000);
+    const flaky = await podWhere(env, 'flaky', (x) => x.status?.phase === 'Running');
+    expect(cond(flaky, 'Ready')).toBe('False');
+    const c = await env.agent.locator.find('default', 'flaky');
+    await c!.runtime.execSync(c!.containerId, ['sh', '-c', 'touch $HOME/ready'], 2000);
+    await podWhere(env, 'flaky', (x) => cond(x, 'Ready') === 'True', 5000);
+    await c!.runtime.execSync(c!.containerId, ['sh', '-c', 'rm $HOME/ready'], 2000);
+    await podWhere(env, 'flaky', (x) => cond(x, 'Ready') === 'False', 8000);
+    const events = await env.t.client.resource({ group: '', version: 'v1', resource: 'events', namespaced: true }).list('default');
+    expect(events.items.some((e: any) => e.reason === 'Killing' && /failed liveness probe, will be restarted/.test(e.message))).toBe(true);
+    expect(events.items.some((e: any) => e.reason === 'Unhealthy' && /^Liveness probe failed/.test(e.message))).toBe(true);
+  }, 20000);
+
+  it('fails a pod past activeDeadlineSeconds', async () => {
+    await env.pods.create('default', pod('late', { activeDeadlineSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '30'] }] }));
+    const p = await podWhere(env, 'late', (x) => x.status?.phase === 'Failed', 8000);
+    expect(p.status!.reason).toBe('DeadlineExceeded');
+  });
+});
