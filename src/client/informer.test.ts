@@ -138,6 +138,21 @@ describe('SharedInformer', () => {
     expect(watches()).toHaveLength(3);
   });
 
+  it('backs off when watches keep expiring right after each re-list', async () => {
+    const { api, clock, informer, lists } = setup();
+    informer.start();
+    await informer.waitForSync(AbortSignal.timeout(2000));
+    await settle();
+    api.failNext((r) => r.watch, errors.expired('too old resource version'), 3);
+    api.closeWatches();
+    await clock.advance(800); // the closed idle watch counts as a failure: one backoff
+    expect(lists()).toHaveLength(2); // first 410: re-list at once
+    await settle();
+    expect(lists()).toHaveLength(2); // second 410 in a row: wait first
+    await clock.advance(1600);
+    expect(lists()).toHaveLength(3);
+  });
+
   it('backs off and retries when LIST fails, then syncs', async () => {
     const { api, clock, pods, informer, lists } = setup();
     await pods.create('default', pod('a'));

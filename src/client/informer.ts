@@ -132,6 +132,10 @@ export class SharedInformer<T extends KubeObject = StoredObject> {
 
   private async run(signal: AbortSignal): Promise<void> {
     let needList = true;
+    // 410s in a row without progress in between: relist at once the first time, then back off,
+    // so a server that keeps expiring fresh versions cannot spin us in a LIST loop.
+    let expiredInARow = 0;
+    const expiredBackoff = new Backoff({ random: this.random, ...this.options.backoff });
     while (!signal.aborted) {
       if (needList) {
         try {
@@ -148,13 +152,18 @@ export class SharedInformer<T extends KubeObject = StoredObject> {
       }
       try {
         const gotEvents = await this.watchOnce(signal);
-        if (gotEvents) this.backoff.reset();
+        if (gotEvents) {
+          this.backoff.reset();
+          expiredInARow = 0;
+          expiredBackoff.reset();
+        }
       } catch (e) {
         if (signal.aborted) break;
         if (isResourceExpired(e)) {
           // The version we hold is compacted away: only a fresh LIST can resynchronise.
           this.log.debug('watch expired; re-listing', { resourceVersion: this.lastRV });
           needList = true;
+          if (expiredInARow++ > 0) await sleep(this.clock, expiredBackoff.next(), signal);
           continue;
         }
         const delay = this.backoff.next();
