@@ -11,7 +11,11 @@ import { openStore as openDefaultStore } from '../storage/open.js';
 import type { ApiServer, ApiServerOptions, ServingOptions } from '../apiserver/server.js';
 import { acquireDataDirLock, dataDirLayout, prepareDataDir, type DataDirLayout, type DataDirLock } from './data-dir.js';
 import { ensureClusterPki, servingSans, type ClusterPki } from './pki.js';
-import { ensureJoinToken } from './token.js';
+import { ensureJoinToken, tokenSecret } from './token.js';
+import { kitesVersion } from '../cli/version.js';
+
+// The Kubernetes version kites follows, as /version reports it (helm needs a semver gitVersion).
+const kubernetesVersion = { major: '1', minor: '33', gitVersion: `v1.33.0+kites${kitesVersion()}` };
 import { writeKubeconfig } from './kubeconfig.js';
 import type { ServerOptions } from './options.js';
 import type { ControllerContext } from './controllers.js';
@@ -113,7 +117,13 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
     t = clock();
     // The real API server is loaded only when used: tests that inject a fake never load it.
     const createApiServer = deps.createApiServer ?? (await defaultApiServerFactory());
-    const apiServer = createApiServer({ store, log: log.child('apiserver'), clientCA: pki.clientCA.cert });
+    const joinSecret = tokenSecret(token);
+    const apiServer = createApiServer({
+      store, log: log.child('apiserver'), clientCA: pki.clientCA.cert,
+      // Agents join with the cluster token (k3s's "secure" form or the bare secret).
+      authenticateToken: (t) => (tokenSecret(t) === joinSecret ? { username: 'system:kites-agent', groups: ['system:nodes', 'system:authenticated'] } : undefined),
+      version: kubernetesVersion,
+    });
     cleanups.push({ what: 'close API server', run: () => apiServer.close() });
     const { port } = await apiServer.listen({ port: options.httpsListenPort, host: options.bindAddress, cert: pki.serving.cert, key: pki.serving.key });
     const listenMs = clock() - t;
