@@ -1,4 +1,5 @@
 // Core kinds other than Pods (upstream's pkg/apis/core/v1/defaults.go and conversions users see).
+import { canonicalizeClaimQuantities, canonicalizeLimitRange, canonicalizeNodeQuantities, canonicalizeQuota, canonicalizeResourceList } from './quantities.js';
 import { child, existing, isObj, items, setIfEmpty, setIfUnset, type J } from './util.js';
 
 export function defaultService(o: J): void {
@@ -65,6 +66,7 @@ function defaultClaimSpec(spec: J | undefined): void {
 
 export function defaultPVC(o: J): void {
   defaultClaimSpec(child(o, 'spec'));
+  canonicalizeClaimQuantities(o);
   const status = child(o, 'status');
   if (status) setIfEmpty(status, 'phase', 'Pending');
 }
@@ -76,6 +78,7 @@ export function defaultClaimTemplate(o: J): void {
 
 export function defaultPV(o: J): void {
   const spec = child(o, 'spec');
+  canonicalizeResourceList(spec, 'capacity');
   if (spec) {
     setIfEmpty(spec, 'persistentVolumeReclaimPolicy', 'Retain');
     setIfEmpty(spec, 'volumeMode', 'Filesystem');
@@ -87,6 +90,7 @@ export function defaultPV(o: J): void {
 }
 
 export function defaultNode(o: J): void {
+  canonicalizeNodeQuantities(o);
   const status = existing(o, 'status');
   // Allocatable defaults to capacity.
   if (status && isObj(status.capacity) && (status.allocatable === undefined || status.allocatable === null)) {
@@ -99,6 +103,7 @@ export function defaultEndpoints(o: J): void {
 }
 
 export function defaultLimitRange(o: J): void {
+  canonicalizeLimitRange(o);
   const spec = existing(o, 'spec');
   // Container items: the max is the default limit, the limit the default request, else the min.
   // Empty maps are omitted, as Go serialises them.
@@ -114,4 +119,8 @@ export function defaultLimitRange(o: J): void {
     fill(item, 'defaultRequest', item.default);
     fill(item, 'defaultRequest', item.min);
   }
+}
+
+export function defaultResourceQuota(o: J): void {
+  canonicalizeQuota(o);
 }

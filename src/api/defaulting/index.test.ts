@@ -172,3 +172,13 @@ describe('other defaults', () => {
       .toEqual({ names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' }, conversion: { strategy: 'None' } });
   });
 });
+
+describe('quantities', () => {
+  it('are stored in canonical form, bad ones left for validation', () => {
+    const pod = defaulted('', 'Pod', { spec: { containers: [{ name: 'c', image: 'i:1', resources: { limits: { cpu: 0.5, memory: '1024Mi' }, requests: { cpu: '250m', memory: 'lots' } } }] } });
+    const res = (pod.spec as { containers: { resources: unknown }[] }).containers[0]!.resources;
+    expect(res).toEqual({ limits: { cpu: '500m', memory: '1Gi' }, requests: { cpu: '250m', memory: 'lots' } });
+    const pvc = defaulted('', 'PersistentVolumeClaim', { spec: { resources: { requests: { storage: '1000' } } } });
+    expect((pvc.spec as { resources: unknown }).resources).toEqual({ requests: { storage: '1k' } });
+  });
+});

@@ -3,8 +3,8 @@
 // users read back with `kubectl get -o yaml`. Unknown kinds are left alone; odd input never throws.
 import type { KubeObject } from '../types.js';
 import { defaultCronJob, defaultJob } from './batch.js';
-import { defaultEndpoints, defaultLimitRange, defaultNamespace, defaultNode, defaultPV, defaultPVC, defaultSecret, defaultService } from './core.js';
-import { defaultCRD, defaultEndpointSlice, defaultHPA, defaultNetworkPolicy, defaultPriorityClass, defaultRoleBinding, defaultStorageClass } from './other.js';
+import { defaultEndpoints, defaultLimitRange, defaultNamespace, defaultNode, defaultPV, defaultPVC, defaultResourceQuota, defaultSecret, defaultService } from './core.js';
+import { defaultCRD, defaultEndpointSlice, defaultHPA, defaultNetworkPolicy, defaultPriorityClass, defaultRoleBinding, defaultRuntimeClass, defaultStorageClass } from './other.js';
 import { defaultPod } from './pod.js';
 import type { J } from './util.js';
 import { defaultDaemonSet, defaultDeployment, defaultPodTemplate, defaultReplicaSet, defaultReplicationController, defaultStatefulSet } from './workloads.js';
@@ -23,6 +23,7 @@ const defaulters: Record<string, Defaulter> = {
   '/Node': defaultNode,
   '/Endpoints': defaultEndpoints,
   '/LimitRange': defaultLimitRange,
+  '/ResourceQuota': defaultResourceQuota,
   'apps/Deployment': defaultDeployment,
   'apps/ReplicaSet': defaultReplicaSet,
   'apps/StatefulSet': defaultStatefulSet,
@@ -37,6 +38,7 @@ const defaulters: Record<string, Defaulter> = {
   'storage.k8s.io/StorageClass': defaultStorageClass,
   'discovery.k8s.io/EndpointSlice': defaultEndpointSlice,
   'apiextensions.k8s.io/CustomResourceDefinition': defaultCRD,
+  'node.k8s.io/RuntimeClass': defaultRuntimeClass,
 };
 
 export function applyDefaults(group: string, version: string, kind: string, obj: KubeObject): void {

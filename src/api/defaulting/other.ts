@@ -1,4 +1,5 @@
 // Defaults of kinds outside core, apps and batch (each group's v1 defaults.go).
+import { canonicalizeHPAQuantities, canonicalizeResourceList } from './quantities.js';
 import { child, existing, items, setIfEmpty, setIfUnset, type J } from './util.js';
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -28,6 +29,7 @@ export function defaultNetworkPolicy(o: J): void {
 export function defaultHPA(o: J, version: string): void {
   const spec = child(o, 'spec');
   if (!spec) return;
+  canonicalizeHPAQuantities(o);
   setIfUnset(spec, 'minReplicas', 1);
   if (version === 'v1') return;
   // Without metrics, an HPA scales on 80% average CPU utilisation.
@@ -81,4 +83,9 @@ export function defaultCRD(o: J): void {
   const svc = conv && conv.webhook && typeof conv.webhook === 'object' ? existing(conv.webhook as J, 'clientConfig') : undefined;
   const ref = svc ? existing(svc, 'service') : undefined;
   if (ref) setIfUnset(ref, 'port', 443);
+}
+
+export function defaultRuntimeClass(o: J): void {
+  const overhead = existing(o, 'overhead');
+  canonicalizeResourceList(overhead, 'podFixed');
 }

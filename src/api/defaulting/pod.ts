@@ -1,5 +1,6 @@
 // Pod and pod template defaults (upstream's SetDefaults_PodSpec, _Container, _Probe, _Volume …
 // in pkg/apis/core/v1/defaults.go), plus the Pod-only ones (SetDefaults_Pod).
+import { canonicalizePodSpecQuantities } from './quantities.js';
 import { child, existing, isObj, items, setIfEmpty, setIfUnset, type J } from './util.js';
 
 /** The tag of an image reference, "latest" when it has neither tag nor digest (ParseImageName). */
@@ -126,6 +127,7 @@ export function defaultPodSpec(spec: J): void {
   else if (typeof spec.serviceAccount === 'string' && spec.serviceAccount && !spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount;
   for (const list of ['containers', 'initContainers', 'ephemeralContainers']) for (const c of items(spec, list)) defaultContainer(c);
   for (const v of items(spec, 'volumes')) defaultVolume(v);
+  canonicalizePodSpecQuantities(spec);
 }
 
 /** A template as embedded in workloads: only PodSpec defaults (never the Pod-only ones). */
