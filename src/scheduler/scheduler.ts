@@ -47,6 +47,9 @@ const refs = {
   priorityClasses: { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses', namespaced: false },
 } as const;
 
+/** How long the scheduling loop may run before it lets I/O and timers in. */
+const yieldEveryMs = 10;
+
 function isTerminal(pod: Pod): boolean {
   const phase = pod.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed';
@@ -183,8 +186,15 @@ export class Scheduler {
 
   private async loop(signal: AbortSignal): Promise<void> {
     const maxBindings = this.opts.maxInFlightBindings ?? 512;
+    let sliceStart = Date.now();
     while (!signal.aborted) {
       if (this.bindings.size >= maxBindings) await Promise.race(this.bindings);
+      // Popping a ready pod only takes microtasks; with a long queue the loop would hold the
+      // event loop (and the API server sharing this process) for seconds. Yield every few ms.
+      if (Date.now() - sliceStart > yieldEveryMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = Date.now();
+      }
       const q = await this.queue.pop(signal);
       if (!q) break;
       try {
