@@ -80,7 +80,7 @@ describe('node agent: pod lifecycle on the process runtime', () => {
 
   it('restarts a crashing container with back-off and reports CrashLoopBackOff', async () => {
     await env.pods.create('default', pod('crash', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo attempt; exit 1'] }] }));
-    const p = await podWhere(env, 'crash', (x) => x.status?.containerStatuses?.[0]?.restartCount >= 2 && x.status.containerStatuses[0].state.waiting?.reason === 'CrashLoopBackOff', 15000);
+    const p = await podWhere(env, 'crash', (x) => x.status?.containerStatuses?.[0]?.restartCount >= 2 && x.status!.containerStatuses[0].state.waiting?.reason === 'CrashLoopBackOff', 15000);
     const cs = p.status!.containerStatuses[0];
     expect(cs.state.waiting.message).toMatch(/^back-off \d+s restarting failed container=c pod=crash_default\(/);
     expect(cs.lastState.terminated.exitCode).toBe(1);
