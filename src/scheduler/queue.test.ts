@@ -116,3 +116,15 @@ describe('SchedulingQueue', () => {
     expect(await next).toBeUndefined();
   });
 });
+
+describe('SchedulingQueue updates', () => {
+  it('a status-only update keeps a parked pod parked; a spec change requeues it', async () => {
+    const q = new SchedulingQueue({ clock: fakeClock() });
+    q.add(info('p'), 0);
+    q.addUnschedulable((await q.pop())!, q.cycle);
+    q.update(info('p'), 0, false);
+    expect(q.lengths().unschedulable).toBe(1);
+    q.update(info('p'), 0, true);
+    expect(q.lengths()).toMatchObject({ unschedulable: 0, backoff: 1 });
+  });
+});

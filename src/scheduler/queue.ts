@@ -88,9 +88,20 @@ export class SchedulingQueue {
     this.pushActive({ info, priority, timestamp: ts, attempts: 0, lastFailure: 0, unschedulablePlugins: new Set() });
   }
 
-  /** A pending pod changed: refresh it; a parked pod gets another chance (upstream isPodUpdated). */
-  update(info: PodInfo, priority: number): void {
+  /**
+   * A pending pod changed: refresh it; a parked pod gets another chance unless `requeue` is false
+   * (a status-only change, as upstream's isPodUpdated ignores).
+   */
+  update(info: PodInfo, priority: number, requeue = true): void {
     const k = info.key;
+    if (!requeue) {
+      const parked = this.unschedulable.get(k);
+      if (parked) {
+        parked.info = info;
+        parked.priority = priority;
+        return;
+      }
+    }
     const fl = this.inFlight.get(k);
     if (fl) {
       fl.info = info;

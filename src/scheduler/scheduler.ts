@@ -55,6 +55,15 @@ function isTerminal(pod: Pod): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
+/**
+ * Whether a pending pod's update could change the outcome (upstream isPodUpdated): anything but
+ * status and bookkeeping metadata. The scheduler's own PodScheduled patch must not requeue the pod.
+ */
+function schedulingRelevantChange(old: Pod, pod: Pod): boolean {
+  const view = (p: Pod) => JSON.stringify([p.spec, p.metadata.labels, p.metadata.annotations, p.metadata.deletionTimestamp]);
+  return view(old) !== view(pod);
+}
+
 /** Fields of a Node that can change a scheduling decision (heartbeats change none of them). */
 function nodeSchedulingView(n: Node): string {
   return JSON.stringify([n.metadata.labels, n.spec?.taints, n.spec?.unschedulable, n.status?.allocatable, n.status?.capacity]);
@@ -177,7 +186,7 @@ export class Scheduler {
     if (this.pending(pod)) {
       if (this.cache.isAssumedOrBound(podKey(pod))) return; // bound by us; the watch has not caught up
       const info = newPodInfo(this.parser, pod);
-      if (old) this.queue.update(info, this.priorities.priority(pod));
+      if (old) this.queue.update(info, this.priorities.priority(pod), schedulingRelevantChange(old, pod));
       else this.queue.add(info, this.priorities.priority(pod));
     } else {
       this.queue.delete(podKey(pod));
