@@ -119,10 +119,11 @@ function validateEnvFrom(envFrom: unknown, p: string): FieldError[] {
       n++;
       const name = s(ref.name);
       if (!name) errs.push(fieldErrors.required(`${ip}.${k}.name`));
-      else errs.push(...nameIsDNSSubdomain(name, false).map((m) => fieldErrors.invalid(`${ip}.${k}.name`, name, m)));
+      else errs.push(...nameIsDNSSubdomain(name, true).map((m) => fieldErrors.invalid(`${ip}.${k}.name`, name, m)));
     }
-    if (n === 0) errs.push(fieldErrors.invalid(ip, '', 'must specify one of: `configMapRef` or `secretRef`'));
-    else if (n > 1) errs.push(fieldErrors.invalid(ip, '', 'may not have more than one field specified at a time'));
+    // Upstream reports these two at the list's path.
+    if (n === 0) errs.push(fieldErrors.invalid(p, '', 'must specify one of: `configMapRef` or `secretRef`'));
+    else if (n > 1) errs.push(fieldErrors.invalid(p, '', 'may not have more than one field specified at a time'));
   });
   return errs;
 }

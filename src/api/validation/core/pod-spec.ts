@@ -39,9 +39,7 @@ export function validatePodSpec(spec: unknown, p: string): FieldError[] {
   if (sp.preemptionPolicy !== undefined && sp.preemptionPolicy !== null) {
     errs.push(...oneOf(sp.preemptionPolicy, `${p}.preemptionPolicy`, ['Never', 'PreemptLowerPriority']));
   }
-  (arr(sp.imagePullSecrets) ?? []).forEach((ref, i) => {
-    if (isObj(ref) && !s(ref.name)) errs.push(fieldErrors.required(`${p}.imagePullSecrets[${i}].name`));
-  });
+  // imagePullSecrets entries with an empty name only earn a warning upstream, not an error.
   (arr(sp.hostAliases) ?? []).forEach((ha, i) => {
     if (!isObj(ha)) return;
     errs.push(...isValidIP(s(ha.ip)).map((m) => fieldErrors.invalid(`${p}.hostAliases[${i}].ip`, s(ha.ip), m)));
