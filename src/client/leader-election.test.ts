@@ -122,6 +122,25 @@ describe('LeaderElector', () => {
     expect(api.requests.some((r) => r.method === 'POST')).toBe(true);
   });
 
+  it('run() ends only after the leader\'s work has wound down', async () => {
+    const api = new FakeApi();
+    const clock = new FakeClock();
+    const steps: string[] = [];
+    const elector = new LeaderElector({
+      client: new RestClient(api), namespace: 'kube-system', name: 'x', identity: 'a', clock, random: () => 0,
+      onStartedLeading: (signal) => new Promise<void>((resolve) => {
+        signal.addEventListener('abort', () => setTimeout(() => { steps.push('work done'); resolve(); }, 5));
+      }),
+    });
+    const ac = new AbortController();
+    const run = elector.run(ac.signal).then(() => steps.push('run done'));
+    await settle();
+    expect(elector.isLeader()).toBe(true);
+    ac.abort();
+    await run;
+    expect(steps).toEqual(['work done', 'run done']);
+  });
+
   it('keeps leading through a transient renew error', async () => {
     const api = new FakeApi();
     const clock = new FakeClock();

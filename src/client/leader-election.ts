@@ -39,7 +39,10 @@ export interface LeaderElectionOptions {
   releaseOnCancel?: boolean;
   /** After losing the lease, compete again (default true); upstream instead ends run(). */
   reacquire?: boolean;
-  /** Called when this candidate becomes leader; `signal` aborts when it stops leading. */
+  /**
+   * Called when this candidate becomes leader; `signal` aborts when it stops leading. If it returns
+   * a promise, run() waits for it to settle after leadership ends, so it must honour the signal.
+   */
   onStartedLeading(signal: AbortSignal): void | Promise<void>;
   onStoppedLeading?(): void;
   /** Called whenever the observed holder changes (including to this candidate). */
@@ -101,12 +104,14 @@ export class LeaderElector {
       signal.addEventListener('abort', stopLeading, { once: true });
       if (signal.aborted) leading.abort();
       this.log.info('became leader', { lease: `${this.options.namespace}/${this.options.name}`, identity: this.options.identity });
-      Promise.resolve()
+      const work = Promise.resolve()
         .then(() => this.options.onStartedLeading(leading.signal))
         .catch((e) => this.log.error('onStartedLeading failed', { err: e }));
       await this.renewLoop(leading.signal);
       signal.removeEventListener('abort', stopLeading);
       leading.abort();
+      // The leader's work must have wound down before anyone (including us, re-acquiring) starts it again.
+      await work;
       this.leading = false;
       this.log.info(signal.aborted ? 'stopped leading' : 'lost leadership', { identity: this.options.identity });
       try {
