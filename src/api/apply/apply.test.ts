@@ -146,3 +146,14 @@ describe('applyObject: objects nobody tracked yet', () => {
     ]);
   });
 });
+
+describe('applyObject: managedFields: null', () => {
+  it('is accepted and changes nothing', () => {
+    const created = stored(apply(undefined, cm({ a: '1' }), 'alice', { now: T1 }));
+    const again = cm({ a: '1' });
+    again.metadata!.managedFields = null as unknown as undefined;
+    const out = apply(created, again, 'alice', { now: T3 });
+    expect(out.metadata?.managedFields).toEqual(created.metadata?.managedFields);
+    expect('managedFields' in (out.metadata ?? {})).toBe(true);
+  });
+});

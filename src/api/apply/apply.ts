@@ -58,6 +58,14 @@ function gvkString(apiVersion: string | undefined, kind: string | undefined): st
   return `${group}/${version}, Kind=${kind ?? ''}`;
 }
 
+/** `managedFields: null` is allowed in the configuration (it is nil to upstream) and means nothing. */
+function withoutNullManagedFields(obj: KubeObject): KubeObject {
+  if (obj.metadata?.managedFields !== null) return obj;
+  const metadata = { ...obj.metadata };
+  delete metadata.managedFields;
+  return { ...obj, metadata };
+}
+
 function withoutManagedFields(obj: KubeObject): KubeObject {
   const o = cloneJson(obj);
   if (o.metadata) delete o.metadata.managedFields;
@@ -77,7 +85,8 @@ interface Context {
  * FieldManagerConflict causes for conflicts, 500 for duplicate list keys like upstream).
  */
 export function applyObject(input: ApplyInput): KubeObject {
-  const { applied, live } = input;
+  const { live } = input;
+  const applied = withoutNullManagedFields(input.applied);
   const kind = input.kind ?? live?.kind;
   if (applied.apiVersion !== input.apiVersion || (kind !== undefined && applied.kind !== kind)) {
     throw errors.badRequest(`invalid object type: ${gvkString(applied.apiVersion, applied.kind)}`);
@@ -118,12 +127,12 @@ export function applyObject(input: ApplyInput): KubeObject {
       if (allowed) remaining = remaining.filter((c) => !allowed.has(c.path));
       if (allowed && remaining.length === 0) {
         outcome = structuredApply(ctx, liveObj, applied, managed, true);
-        return finish(input, outcome);
+        return finish({ ...input, applied }, outcome);
       }
     }
     throw applyConflictError(remaining);
   }
-  return finish(input, outcome);
+  return finish({ ...input, applied }, outcome);
 }
 
 function finish(input: ApplyInput, outcome: { object: KubeObject; managed: Map<string, Managed> }): KubeObject {
