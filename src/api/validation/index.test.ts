@@ -323,3 +323,27 @@ describe('scheduling constraints', () => {
     ]);
   });
 });
+
+describe('claims', () => {
+  const claim = (storage: string, phase?: string): KubeObject => ({
+    metadata: { name: 'c', namespace: 'd', resourceVersion: '1' },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } }, volumeMode: 'Filesystem' },
+    ...(phase ? { status: { phase, capacity: { storage: '1Gi' } } } : {}),
+  });
+
+  it('lets bound claims grow and binds a volume name once', () => {
+    expect(validateObjectUpdate('', 'v1', 'PersistentVolumeClaim', claim('2Gi', 'Bound'), claim('1Gi', 'Bound'), { namespaced: true })).toEqual([]);
+    const bound = claim('1Gi', 'Pending');
+    (bound.spec as Record<string, unknown>).volumeName = 'pv-1';
+    expect(validateObjectUpdate('', 'v1', 'PersistentVolumeClaim', bound, claim('1Gi', 'Pending'), { namespaced: true })).toEqual([]);
+  });
+
+  it('keeps unbound claims and shrinking fixed', () => {
+    expect(validateObjectUpdate('', 'v1', 'PersistentVolumeClaim', claim('2Gi', 'Pending'), claim('1Gi', 'Pending'), { namespaced: true }).map(String)).toEqual([
+      'spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+    ]);
+    expect(validateObjectUpdate('', 'v1', 'PersistentVolumeClaim', claim('512Mi', 'Bound'), claim('1Gi', 'Bound'), { namespaced: true }).map(String)).toEqual([
+      'spec.resources.requests.storage: Forbidden: field can not be less than status.capacity',
+    ]);
+  });
+});

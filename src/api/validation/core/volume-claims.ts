@@ -41,21 +41,38 @@ function validateClaimSpec(spec: unknown, p: string): FieldError[] {
   return errs;
 }
 
+const storageRequest = (spec: J): unknown => (isObj(spec.resources) && isObj(spec.resources.requests) ? spec.resources.requests.storage : undefined);
+
 export const pvcRules: KindRules = {
   create: (o) => validateClaimSpec(o.spec, 'spec'),
   update(o, old) {
     const errs = validateClaimSpec(o.spec, 'spec');
-    const spec: J = isObj(o.spec) ? { ...o.spec } : {};
-    const oldSpec: J = isObj(old.spec) ? { ...old.spec } : {};
-    // Only requests (expansion), a first volumeName binding and the attributes class may change.
-    if (!s(oldSpec.volumeName)) oldSpec.volumeName = spec.volumeName;
-    const strip = (x: J) => ({ ...x, resources: { ...(isObj(x.resources) ? x.resources : {}), requests: undefined }, volumeAttributesClassName: undefined });
-    if (!semanticEqual(strip(spec), strip(oldSpec))) {
+    const spec: J = isObj(o.spec) ? o.spec : {};
+    const oldSpec: J = isObj(old.spec) ? old.spec : {};
+    const status: J = isObj(o.status) ? o.status : isObj(old.status) ? old.status : {};
+    const bound = status.phase === 'Bound';
+    // The binder sets volumeName once; a bound claim may change its storage request (expansion)
+    // and its attributes class. Everything else in the spec is fixed.
+    const mask = (x: J, from: J): J => {
+      const out: J = { ...x, volumeAttributesClassName: undefined };
+      if (!s(oldSpec.volumeName)) out.volumeName = undefined;
+      if (bound) {
+        const res: J = isObj(x.resources) ? { ...x.resources } : {};
+        const req: J = isObj(res.requests) ? { ...res.requests } : {};
+        req.storage = storageRequest(from);
+        res.requests = req;
+        out.resources = res;
+      }
+      return out;
+    };
+    if (!semanticEqual(mask(spec, oldSpec), mask(oldSpec, oldSpec))) {
       errs.push(fieldErrors.forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
     }
-    const now = quantityValue(isObj(spec.resources) && isObj(spec.resources.requests) ? spec.resources.requests.storage : undefined);
-    const was = quantityValue(isObj(oldSpec.resources) && isObj(oldSpec.resources.requests) ? oldSpec.resources.requests.storage : undefined);
-    if (now !== undefined && was !== undefined && now < was) {
+    const now = quantityValue(storageRequest(spec));
+    const was = quantityValue(storageRequest(oldSpec));
+    const capacity = quantityValue(isObj(isObj(old.status) ? old.status.capacity : undefined) ? ((old.status as J).capacity as J).storage : undefined) ?? 0;
+    // Shrinking is allowed only back down towards (not to) the recorded capacity, to recover from a failed expansion.
+    if (now !== undefined && was !== undefined && now < was && now <= capacity) {
       errs.push(fieldErrors.forbidden('spec.resources.requests.storage', 'field can not be less than status.capacity'));
     }
     return errs;

@@ -1,8 +1,7 @@
 // Pod volumes (upstream's ValidateVolumes / validateVolumeSource): unique DNS-label names and
 // exactly one source per volume, with the essentials of the common sources.
 import { FieldError, fieldErrors } from '../../errors.js';
-import { validateNameWith } from '../common.js';
-import { isDNS1123Label, nameIsDNSSubdomain } from '../names.js';
+import { isDNS1123Label } from '../names.js';
 import { quantityFormatError, quantityValue } from '../quantity-lite.js';
 import { arr, isObj, s, type J } from '../value.js';
 
@@ -84,7 +83,6 @@ function validateSource(type: string, src: J, p: string): FieldError[] {
       break;
     case 'configMap':
       if (!s(src.name)) errs.push(fieldErrors.required(`${p}.name`));
-      else errs.push(...validateNameWith(nameIsDNSSubdomain, s(src.name), `${p}.name`));
       errs.push(...validateMode(src.defaultMode, `${p}.defaultMode`));
       errs.push(...validateKeyToPaths(src.items, `${p}.items`));
       break;
@@ -115,8 +113,7 @@ function validateSource(type: string, src: J, p: string): FieldError[] {
         const pp = `${p}.sources[${i}]`;
         if (!isObj(proj)) return;
         const kinds = ['secret', 'configMap', 'downwardAPI', 'serviceAccountToken', 'clusterTrustBundle'].filter((k) => proj[k] !== undefined && proj[k] !== null);
-        if (kinds.length === 0) errs.push(fieldErrors.required(pp, 'must specify exactly 1 of: secret, configMap, downwardAPI, serviceAccountToken, clusterTrustBundle'));
-        if (kinds.length > 1) errs.push(fieldErrors.forbidden(`${pp}.${kinds[1]}`, 'may not specify more than 1 volume type per source'));
+        if (kinds.length > 1) errs.push(fieldErrors.forbidden(pp, 'may not specify more than 1 volume type per source'));
         const tok = proj.serviceAccountToken;
         if (isObj(tok)) {
           if (!s(tok.path)) errs.push(fieldErrors.required(`${pp}.serviceAccountToken.path`));

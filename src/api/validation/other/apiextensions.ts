@@ -52,13 +52,12 @@ function validateCRD(o: J): FieldError[] {
     if (!isObj(v)) { errs.push(fieldErrors.typeInvalid(p, v, 'must be an object')); return; }
     const vn = s(v.name);
     if (!vn) errs.push(fieldErrors.required(`${p}.name`));
-    else errs.push(...isDNS1035Label(vn).map((m) => fieldErrors.invalid(`${p}.name`, vn, m)));
+    else if (isDNS1035Label(vn).length) errs.push(fieldErrors.invalid(`${p}.name`, vn, isDNS1035Label(vn).join(',')));
     if (seen.has(vn)) errs.push(fieldErrors.invalid('spec.versions', versions, 'must contain unique version names'));
     seen.add(vn);
     if (v.storage === true) storage++;
   });
   if (versions.length > 0 && storage !== 1) errs.push(fieldErrors.invalid('spec.versions', versions.map((v) => (isObj(v) ? s(v.name) : '')), 'must have exactly one version marked as storage version'));
-  if (versions.length > 0 && !versions.some((v) => isObj(v) && v.served === true)) errs.push(fieldErrors.invalid('spec.versions', versions.map((v) => (isObj(v) ? s(v.name) : '')), 'must have at least one version marked as served'));
   return errs;
 }
 

@@ -1,7 +1,7 @@
 // NetworkPolicies, Ingresses and IngressClasses (upstream's pkg/apis/networking/validation).
 import { FieldError, fieldErrors } from '../../errors.js';
 import { validateLabelSelector, validateNameWith } from '../common.js';
-import { isDNS1123Subdomain, isValidCIDR, isValidPortName, isValidPortNum, isWildcardDNS1123Subdomain, nameIsDNS1035Label, nameIsDNSSubdomain } from '../names.js';
+import { isDNS1123Subdomain, isValidCIDR, isValidIP, isValidPortName, isValidPortNum, isWildcardDNS1123Subdomain, nameIsDNS1035Label, nameIsDNSSubdomain } from '../names.js';
 import type { KindRules } from '../rules.js';
 import { arr, isObj, s, type J } from '../value.js';
 
@@ -118,7 +118,7 @@ function validateHTTPPath(path: unknown, p: string): FieldError[] {
 }
 
 function validateHost(host: string, p: string): FieldError[] {
-  if (/^[\d.]+$/.test(host) || host.includes(':')) return [fieldErrors.invalid(p, host, 'must be a DNS name, not an IP address')];
+  if (isValidIP(host).length === 0) return [fieldErrors.invalid(p, host, 'must be a DNS name, not an IP address')];
   const msgs = host.startsWith('*') ? isWildcardDNS1123Subdomain(host) : isDNS1123Subdomain(host);
   return msgs.map((m) => fieldErrors.invalid(p, host, m));
 }

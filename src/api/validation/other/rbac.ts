@@ -42,7 +42,6 @@ export const clusterRoleRules: KindRules = {
       const sels = arr(agg.clusterRoleSelectors) ?? [];
       if (sels.length === 0) errs.push(fieldErrors.required('aggregationRule.clusterRoleSelectors', 'at least one clusterRoleSelector required if aggregationRule is non-nil'));
       sels.forEach((sel, i) => errs.push(...validateLabelSelector(sel, `aggregationRule.clusterRoleSelectors[${i}]`)));
-      if ((arr(o.rules) ?? []).length > 0) errs.push(fieldErrors.forbidden('rules', 'rules must be empty when aggregationRule is set'));
     }
     return errs;
   },
