@@ -5,6 +5,7 @@ import { RestClient } from './rest-client.js';
 import { resourcePath } from './paths.js';
 import { decodeWatchEvents } from './watch-decoder.js';
 import { FakeApi } from './testing/fake-api.js';
+import { FakeClock } from './testing/fake-clock.js';
 
 const pods = { group: '', version: 'v1', resource: 'pods', namespaced: true };
 const nodes = { group: '', version: 'v1', resource: 'nodes', namespaced: false };
@@ -102,6 +103,37 @@ describe('RestClient', () => {
     expect(t.last).toMatchObject({ method: 'DELETE', body: { kind: 'DeleteOptions', propagationPolicy: 'Foreground' } });
     await c.createSubresource('ns', 'd', 'eviction', { kind: 'Eviction' });
     expect(t.last).toMatchObject({ method: 'POST', path: '/apis/apps/v1/namespaces/ns/deployments/d/eviction' });
+  });
+
+  it('retries requests turned away with Retry-After, as client-go does', async () => {
+    const clock = new FakeClock();
+    let calls = 0;
+    const t: RestTransport = {
+      request: async (): Promise<RestResponse> => {
+        calls++;
+        if (calls === 1) return { status: 429, headers: { 'retry-after': '2' }, body: { kind: 'Status', code: 429, reason: 'TooManyRequests', message: 'slow down' } };
+        if (calls === 2) return { status: 503, headers: { 'retry-after': '1' }, body: 'busy' };
+        return { status: 201, headers: {}, body: { metadata: { name: 'ok' } } };
+      },
+      stream: async function* () {},
+    };
+    const c = new RestClient(t, { clock }).resource(pods);
+    let done = false;
+    const p = c.create('default', { metadata: { name: 'ok' } }).then((o) => { done = true; return o; });
+    await clock.advance(1999);
+    expect(done).toBe(false);
+    await clock.advance(1001); // 2 s, then 1 s more for the 503
+    expect(done).toBe(true);
+    expect((await p).metadata.name).toBe('ok');
+    expect(calls).toBe(3);
+
+    const plain: RestTransport = { request: async () => ({ status: 429, headers: {}, body: 'no hint' }), stream: async function* () {} };
+    await expect(new RestClient(plain, { clock }).resource(pods).get('a', 'b')).rejects.toMatchObject({ code: 429, reason: 'TooManyRequests' });
+    const capped: RestTransport = { request: async () => ({ status: 429, headers: { 'retry-after': '1' }, body: '' }), stream: async function* () {} };
+    const q = new RestClient(capped, { clock, maxRetries: 2 }).resource(pods).get('a', 'b');
+    const rejected = expect(q).rejects.toMatchObject({ code: 429 });
+    await clock.advance(3000);
+    await rejected;
   });
 
   it('does CRUD, conflicts and watches against the fake API', async () => {

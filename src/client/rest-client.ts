@@ -2,7 +2,8 @@
 // controller, the scheduler and the node agent talk to the API server through this.
 import type { KubeList, KubeObject, StoredObject, WatchEvent } from '../api/types.js';
 import type { Status } from '../api/errors.js';
-import type { RestRequest, RestTransport } from './transport.js';
+import type { RestRequest, RestResponse, RestTransport } from './transport.js';
+import { realClock, sleep, type Clock } from './clock.js';
 import { resourcePath, type ResourceRef } from './paths.js';
 import { isSuccess, statusErrorFromResponse } from './status.js';
 import { decodeWatchEvents } from './watch-decoder.js';
@@ -62,6 +63,26 @@ export interface DeleteOptions {
 export interface ClientOptions {
   /** Default fieldManager for writes (upstream clients default to the program name). */
   fieldManager?: string;
+  /**
+   * How often to retry a request the server turned away with Retry-After (429, or 5xx with the
+   * header), as client-go does; default 10. The server did not act on such a request, so even a
+   * POST is safe to repeat.
+   */
+  maxRetries?: number;
+  /** For the Retry-After waits (tests inject a fake). */
+  clock?: Clock;
+}
+
+/** The wait a refused response asks for, if it is one client-go would retry. */
+function retryAfterMs(res: RestResponse): number | undefined {
+  if (res.status !== 429 && (res.status < 500 || res.status > 599)) return undefined;
+  const header = res.headers['retry-after'] ?? res.headers['Retry-After'];
+  let seconds = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header.trim()) : undefined;
+  if (seconds === undefined && res.status === 429) {
+    const details = (res.body as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details;
+    if (typeof details?.retryAfterSeconds === 'number') seconds = details.retryAfterSeconds;
+  }
+  return seconds === undefined ? undefined : Math.max(1, seconds) * 1000;
 }
 
 export class RestClient {
@@ -132,9 +153,14 @@ export class ResourceClient<T extends KubeObject = StoredObject> {
 
   private async call<R>(req: RestRequest): Promise<R> {
     const q = req.query ? compact(req.query) : undefined;
-    const res = await this.transport.request({ ...req, query: q });
-    if (!isSuccess(res.status)) throw statusErrorFromResponse(res);
-    return res.body as R;
+    const maxRetries = this.defaults.maxRetries ?? 10;
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.transport.request({ ...req, query: q });
+      if (isSuccess(res.status)) return res.body as R;
+      const wait = retryAfterMs(res);
+      if (wait === undefined || attempt >= maxRetries || req.signal?.aborted) throw statusErrorFromResponse(res);
+      if (!(await sleep(this.defaults.clock ?? realClock, wait, req.signal))) throw statusErrorFromResponse(res);
+    }
   }
 
   get(namespace: string | undefined, name: string, opts: { resourceVersion?: string; signal?: AbortSignal } = {}): Promise<T> {
