@@ -110,6 +110,25 @@ describe('node agent: pod lifecycle on the process runtime', () => {
     expect(events.items.some((e: any) => e.reason === 'Unhealthy' && /^Liveness probe failed/.test(e.message))).toBe(true);
   }, 20000);
 
+  it('runs postStart and preStop hooks (preStop before SIGTERM) on a hostPath volume', async () => {
+    const dir = `${env.dir}/hooks`;
+    await env.pods.create('default', pod('hooked', {
+      volumes: [{ name: 'out', hostPath: { path: dir, type: 'DirectoryOrCreate' } }],
+      containers: [{
+        name: 'c', image: 'busybox', volumeMounts: [{ name: 'out', mountPath: dir }],
+        command: ['sh', '-c', `trap "echo term >> ${dir}/log; exit 0" TERM; while true; do sleep 0.05; done`],
+        lifecycle: {
+          postStart: { exec: { command: ['sh', '-c', `echo poststart >> ${dir}/log`] } },
+          preStop: { exec: { command: ['sh', '-c', `echo prestop >> ${dir}/log`] } },
+        },
+      }],
+    }));
+    await podWhere(env, 'hooked', (x) => cond(x, 'Ready') === 'True');
+    await env.pods.delete('default', 'hooked');
+    await waitFor(async () => env.pods.get('default', 'hooked').then(() => undefined, () => true), 8000, 'pod removed');
+    expect(readFileSync(`${dir}/log`, 'utf8')).toBe('poststart\nprestop\nterm\n');
+  });
+
   it('fails a pod past activeDeadlineSeconds', async () => {
     await env.pods.create('default', pod('late', { activeDeadlineSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '30'] }] }));
     const p = await podWhere(env, 'late', (x) => x.status?.phase === 'Failed', 8000);

@@ -346,7 +346,9 @@ export class PodWorker {
     if (postStart) {
       const r = await runHandler(postStart, { runtime: rt, containerId: id, container: c, podIP: this.podIPs()[0] ?? '127.0.0.1', timeoutMs: (this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000 });
       if (!r.ok) {
-        this.event('Warning', 'FailedPostStartHook', `PostStartHook failed: ${r.message}`, slot);
+        // As upstream, the hook's output stays out of the event (it may hold secrets).
+        this.ctx.log.info('postStart hook failed', { pod: this.name, container: c.name, message: r.message });
+        this.event('Warning', 'FailedPostStartHook', 'PostStartHook failed', slot);
         await this.kill(slot, this.pod.spec.terminationGracePeriodSeconds ?? 30, `FailedPostStartHook`);
         return;
       }
@@ -394,7 +396,7 @@ export class PodWorker {
     const preStop = slot.spec.lifecycle?.preStop as HandlerSpec | undefined;
     if (preStop && graceSeconds > 0) {
       const r = await runHandler(preStop, { runtime: this.ctx.runtime, containerId: st.id, container: slot.spec, podIP: this.podIPs()[0] ?? '127.0.0.1', timeoutMs: graceSeconds * 1000 });
-      if (!r.ok) this.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${r.message}`, slot);
+      if (!r.ok) this.event('Warning', 'FailedPreStopHook', 'PreStopHook failed', slot);
     }
     const left = Math.max(0, graceSeconds - (this.ctx.clock.now() - t0) / 1000);
     await this.ctx.runtime.stopContainer(st.id, left);
