@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../types.js';
 import { validateObject } from '../validation/index.js';
-import { applyDefaults, podQOSClass } from './index.js';
+import { applyDefaults } from './index.js';
 
 const defaulted = (group: string, kind: string, obj: KubeObject, version = 'v1'): KubeObject => {
   applyDefaults(group, version, kind, obj);
@@ -62,11 +62,6 @@ describe('pod defaults', () => {
     expect(() => applyDefaults('', 'v1', 'Service', { spec: { ports: [1, null, 'x'] } })).not.toThrow();
   });
 
-  it('computes QoS classes', () => {
-    expect(podQOSClass({ spec: { containers: [{ name: 'c' }] } })).toBe('BestEffort');
-    expect(podQOSClass({ spec: { containers: [{ resources: { requests: { cpu: '1' } } }] } })).toBe('Burstable');
-    expect(podQOSClass({ spec: { containers: [{ resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } } }] } })).toBe('Guaranteed');
-  });
 });
 
 describe('workload defaults', () => {

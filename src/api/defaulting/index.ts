@@ -51,4 +51,3 @@ export function applyDefaults(group: string, version: string, kind: string, obj:
   }
 }
 
-export { podQOSClass, type QOSClass } from './pod-qos.js';
