@@ -3,6 +3,7 @@
 // chosen node and binds it through pods/binding in the background (many bindings in flight, as
 // upstream's binding goroutines). Failures become a FailedScheduling event and a
 // PodScheduled=False condition; success a Scheduled event.
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../api/log.js';
 import { silentLogger } from '../api/log.js';
 import { realClock, type Clock } from '../client/clock.js';
@@ -115,7 +116,21 @@ export class Scheduler {
   }
 
   /** Runs until `signal` aborts; resolves after in-flight bindings and events are flushed. */
-  async start(signal: AbortSignal): Promise<void> {
+  async start(outer: AbortSignal): Promise<void> {
+    // One listener on the caller's signal; the informers, queue and loop hang off our own.
+    const ctl = new AbortController();
+    setMaxListeners(64, ctl.signal);
+    const relay = () => ctl.abort();
+    if (outer.aborted) ctl.abort();
+    else outer.addEventListener('abort', relay, { once: true });
+    try {
+      await this.run(ctl.signal);
+    } finally {
+      outer.removeEventListener('abort', relay);
+    }
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
     this.factory.start(signal);
     const synced = await this.factory.waitForCacheSync(signal);
     if (synced) {
