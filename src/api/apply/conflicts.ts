@@ -6,7 +6,7 @@
 // as `"mgr" with subresource "status"`.
 
 import { StatusError, type StatusCause } from '../errors.js';
-import { managerIdentity, type Managed, type Path } from '../fieldmanager/index.js';
+import { comparePathElements, managerIdentity, type Managed, type Path } from '../fieldmanager/index.js';
 
 export interface Conflict {
   manager: Managed;
@@ -52,6 +52,20 @@ export function printManager(m: Managed): string {
   return s;
 }
 
+/**
+ * Upstream's set iteration order: at each level the paths ending there come first (in element
+ * order), then the longer paths, grouped by their element.
+ */
+export function compareConflictPaths(a: Path, b: Path): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const aEnds = i === a.length - 1;
+    const bEnds = i === b.length - 1;
+    if (aEnds !== bEnds) return aEnds ? -1 : 1;
+    if (a[i] !== b[i]) return comparePathElements(a[i], b[i]);
+  }
+  return a.length - b.length;
+}
+
 /** The 409 Conflict StatusError for apply conflicts. */
 export function applyConflictError(conflicts: Conflict[]): StatusError {
   const byManager = new Map<string, Conflict[]>();
@@ -60,6 +74,7 @@ export function applyConflictError(conflicts: Conflict[]): StatusError {
     byManager.set(id, [...(byManager.get(id) ?? []), c]);
   }
   const ids = [...byManager.keys()].sort();
+  for (const group of byManager.values()) group.sort((x, y) => compareConflictPaths(x.path, y.path));
   const ordered = ids.flatMap((id) => byManager.get(id)!);
   const causes: StatusCause[] = ordered.map((c) => ({
     reason: 'FieldManagerConflict', message: `conflict with ${printManager(c.manager)}`, field: fieldPathString(c.path),
