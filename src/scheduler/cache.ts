@@ -73,12 +73,14 @@ export class SchedulerCache {
     this.podStates.set(key, { nodeName, assumed: false });
   }
 
-  removePod(pod: Pod): void {
+  /** Returns whether the pod was cached. */
+  removePod(pod: Pod): boolean {
     const key = podKey(pod);
     const st = this.podStates.get(key);
-    if (!st) return;
+    if (!st) return false;
     this.removeFrom(st.nodeName, key);
     this.podStates.delete(key);
+    return true;
   }
 
   /** Places a pod on a node before its binding is written. */

@@ -190,12 +190,13 @@ export class Scheduler {
       if (!old?.spec?.nodeName) this.queue.delete(podKey(pod));
       if (isTerminal(pod)) {
         // Finished pods hold no resources (upstream drops them from the cache).
-        this.cache.removePod(pod);
-        this.queue.moveAllToActiveOrBackoff(eventPlugins.assignedPodDelete);
+        if (this.cache.removePod(pod)) this.queue.moveAllToActiveOrBackoff(eventPlugins.assignedPodDelete);
         return;
       }
       this.cache.setPod(pod);
-      this.queue.moveAllToActiveOrBackoff(old?.spec?.nodeName ? eventPlugins.assignedPodUpdate : eventPlugins.assignedPodAdd);
+      if (!old?.spec?.nodeName) this.queue.moveAllToActiveOrBackoff(eventPlugins.assignedPodAdd);
+      // Status updates of running pods (the kubelet's) change nothing the plugins look at.
+      else if (schedulingRelevantChange(old, pod)) this.queue.moveAllToActiveOrBackoff(eventPlugins.assignedPodUpdate);
       return;
     }
     if (this.pending(pod)) {

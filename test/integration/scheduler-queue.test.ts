@@ -64,4 +64,16 @@ describe('scheduler queueing', () => {
     // The transition time is kept while the condition stays False.
     expect(cond.lastTransitionTime).toBe(first.status!.conditions!.find((x) => x.type === 'PodScheduled')!.lastTransitionTime);
   });
+
+  it('a finished pod frees its resources', async () => {
+    c = await startCluster();
+    await c.node('n1', { cpu: '1' });
+    await c.pod('job', {}, { cpu: '800m' });
+    expect(await c.nodeOf('job')).toBe('n1');
+    await c.pod('next', {}, { cpu: '800m' });
+    await c.waitFor(async () => (await c!.get('next')).status?.conditions?.find((x) => x.type === 'PodScheduled' && x.status === 'False'));
+    const job = await c.get('job');
+    await c.t.client.resource(podsRef).updateStatus('default', { ...job, status: { ...job.status, phase: 'Succeeded' } });
+    expect(await c.nodeOf('next')).toBe('n1');
+  });
 });
