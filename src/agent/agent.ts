@@ -97,9 +97,15 @@ async function startProcessAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
   return {
     nodeNames: [opts.nodeName],
     locator: new PodContainerLocator(pods, runtime),
-    async stop() {
+    async stop(stopOpts = {}) {
       abort.abort();
       await pods.stop();
+      if (stopOpts.stopPods) {
+        for (const sb of await runtime.listPodSandboxes()) {
+          await runtime.stopPodSandbox(sb.id);
+          await runtime.removePodSandbox(sb.id);
+        }
+      }
       await heartbeat.stop();
       await recorder.stop();
       await runtime.close();

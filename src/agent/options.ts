@@ -49,6 +49,9 @@ export interface RunningAgent {
   nodeNames: string[];
   /** Finds containers for the agent's HTTPS endpoint (logs, exec, attach, port-forward). */
   locator: ContainerLocator;
-  /** Stops the agent; containers keep running and the next agent re-adopts them. */
-  stop(): Promise<void>;
+  /**
+   * Stops the agent. Containers keep running and the next agent re-adopts them, unless
+   * `stopPods` is set: then every pod's processes are stopped first (for tests and tear-down).
+   */
+  stop(opts?: { stopPods?: boolean }): Promise<void>;
 }
