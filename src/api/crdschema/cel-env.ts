@@ -1,0 +1,41 @@
+// The CEL environment for x-kubernetes-validations: `self` and `oldSelf` as dynamic values, plus a
+// few of the Kubernetes CEL library functions CRD authors commonly use that the CEL library lacks
+// (strings.replace/charAt, lists isSorted/sum/min/max/indexOf/lastIndexOf).
+import { Environment } from '@marcbachmann/cel-js';
+
+type Scalar = bigint | number | string;
+
+function compare(a: Scalar, b: Scalar): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A fresh environment; create one per cache, it is reused for every rule compiled there. */
+export function newCelEnvironment(): Environment {
+  return new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
+    .registerVariable('self', 'dyn')
+    .registerVariable('oldSelf', 'dyn')
+    .registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) => s.split(a).join(b))
+    .registerFunction('string.replace(string, string, int): string', (s: string, a: string, b: string, n: bigint) => {
+      let out = s;
+      let count = 0n;
+      let idx = 0;
+      while (n < 0n || count < n) {
+        const at = out.indexOf(a, idx);
+        if (at < 0) break;
+        out = out.slice(0, at) + b + out.slice(at + a.length);
+        idx = at + b.length + (a.length === 0 ? 1 : 0);
+        count++;
+      }
+      return out;
+    })
+    .registerFunction('string.charAt(int): string', (s: string, i: bigint) => [...s][Number(i)] ?? '')
+    .registerFunction('list.isSorted(): bool', (l: Scalar[]) => l.every((v, i) => i === 0 || compare(l[i - 1]!, v) <= 0))
+    .registerFunction('list.sum(): dyn', (l: Scalar[]) => (l.length === 0 ? 0n : l.reduce((a, b) => (a as never) + (b as never))))
+    .registerFunction('list.min(): dyn', (l: Scalar[]) => l.reduce((a, b) => (compare(a, b) <= 0 ? a : b)))
+    .registerFunction('list.max(): dyn', (l: Scalar[]) => l.reduce((a, b) => (compare(a, b) >= 0 ? a : b)))
+    .registerFunction('list.indexOf(dyn): int', (l: unknown[], v: unknown) => BigInt(l.findIndex((x) => x === v)))
+    .registerFunction('list.lastIndexOf(dyn): int', (l: unknown[], v: unknown) => {
+      for (let i = l.length - 1; i >= 0; i--) if (l[i] === v) return BigInt(i);
+      return -1n;
+    });
+}

@@ -1,0 +1,247 @@
+// x-kubernetes-validations (upstream apiextensions-apiserver pkg/apiserver/schema/cel): each rule is
+// compiled once per schema node and cached; `self` is the value at the node typed from the schema
+// (integers as CEL int, numbers as double, date-time strings as timestamps), `oldSelf` the
+// correlated old value on update. Transition rules (those using oldSelf) are skipped when there is
+// no old value. A false rule gives `<path>: Invalid value: <message>` (the value shown only for
+// scalars), or the error kind named by `reason`; `fieldPath` moves the error to a sub-field.
+import type { Environment } from '@marcbachmann/cel-js';
+import { Optional } from '@marcbachmann/cel-js';
+import { FieldError, fieldErrors } from '../errors.js';
+import { additionalSchema, isEmbedded, isObj, type JSONSchemaProps, type Obj, type ValidationRule } from './schema.js';
+
+type Program = (ctx: Record<string, unknown>) => unknown;
+
+export interface CompiledRule {
+  rule: ValidationRule;
+  program?: Program;
+  messageProgram?: Program;
+  usesOldSelf: boolean;
+  /** Compile error of the rule itself. */
+  error?: string;
+  /** Compile error of messageExpression. */
+  messageError?: string;
+  fieldPath?: string;
+}
+
+const oldSelfRe = /\boldSelf\b/;
+
+/** The first line of a CEL library error, in cel-go's lower-case style ("no such key: x"). */
+export function celErrorText(e: unknown): string {
+  const text = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+  return text.replace(/^No such key/, 'no such key').replace(/^Unknown variable/, 'undeclared reference to');
+}
+
+/** Upstream's ruleErrorString: the trimmed message, else the trimmed rule. */
+function ruleText(r: ValidationRule): string {
+  return r.message?.trim() || r.rule.trim();
+}
+
+/** Parses a rule's fieldPath (".a.b", "['a.b']", ".m['k']") into a path suffix, or an error. */
+export function parseRuleFieldPath(fieldPath: string): { path?: string; error?: string } {
+  const re = /\.([^.[\]']+)|\['((?:[^'\\]|\\.)*)'\]/y;
+  const parts: string[] = [];
+  let i = 0;
+  while (i < fieldPath.length) {
+    re.lastIndex = i;
+    const m = re.exec(fieldPath);
+    if (!m) return { error: `expected [ or . but got: ${fieldPath.slice(i)}` };
+    const name = m[1] ?? m[2]!.replace(/\\(.)/g, '$1');
+    parts.push(m[1] !== undefined || !/[.[\]]/.test(name) ? `.${name}` : `[${name}]`);
+    i = re.lastIndex;
+  }
+  return { path: parts.join('').replace(/^\./, '') };
+}
+
+export class CelRules {
+  private readonly compiled = new WeakMap<JSONSchemaProps, CompiledRule[]>();
+  private readonly anyRules = new WeakMap<JSONSchemaProps, boolean>();
+
+  constructor(private readonly env: Environment) {}
+
+  /** The compiled rules of one schema node (compiled on first use, then cached by node identity). */
+  rulesOf(s: JSONSchemaProps): CompiledRule[] {
+    let out = this.compiled.get(s);
+    if (!out) {
+      out = (s['x-kubernetes-validations'] ?? []).map((r) => this.compileRule(r));
+      this.compiled.set(s, out);
+    }
+    return out;
+  }
+
+  /** Whether any node of the schema tree has rules (upstream has no CEL validator otherwise). */
+  hasRules(s: JSONSchemaProps): boolean {
+    let has = this.anyRules.get(s);
+    if (has === undefined) {
+      const extra = additionalSchema(s);
+      has = !!s['x-kubernetes-validations']?.length
+        || Object.values(s.properties ?? {}).some((p) => isObj(p) && this.hasRules(p))
+        || (isObj(s.items) && this.hasRules(s.items))
+        || (!!extra && this.hasRules(extra));
+      this.anyRules.set(s, has);
+    }
+    return has;
+  }
+
+  private compileRule(rule: ValidationRule): CompiledRule {
+    const src = typeof rule?.rule === 'string' ? rule.rule : '';
+    const c: CompiledRule = { rule: { ...rule, rule: src }, usesOldSelf: oldSelfRe.test(src) };
+    if (!src.trim()) return c;
+    try {
+      const check = this.env.check(src);
+      if (!check.valid) throw check.error;
+      if (check.type !== 'bool' && check.type !== 'dyn') throw new Error(`cel expression must evaluate to a bool`);
+      c.program = this.env.parse(src) as unknown as Program;
+    } catch (e) {
+      c.error = celErrorText(e);
+    }
+    if (rule.messageExpression) {
+      try {
+        const check = this.env.check(rule.messageExpression);
+        if (!check.valid) throw check.error;
+        if (check.type !== 'string' && check.type !== 'dyn') throw new Error('messageExpression must evaluate to a string');
+        c.messageProgram = this.env.parse(rule.messageExpression) as unknown as Program;
+      } catch (e) {
+        c.messageError = celErrorText(e);
+      }
+    }
+    if (rule.fieldPath) {
+      const p = parseRuleFieldPath(rule.fieldPath);
+      if (p.path) c.fieldPath = p.path;
+    }
+    return c;
+  }
+
+  /** Validates `x` (and, on update, `old`) against every rule in the schema tree. */
+  validate(x: unknown, old: unknown, s: JSONSchemaProps, path: string, isRoot: boolean): FieldError[] {
+    const errs: FieldError[] = [];
+    this.walk(x, old, s, path, isRoot, errs);
+    return errs;
+  }
+
+  private walk(x: unknown, old: unknown, s: JSONSchemaProps, path: string, isRoot: boolean, errs: FieldError[]): void {
+    if (x === null || x === undefined) return;
+    if (s['x-kubernetes-validations']?.length) this.evaluate(x, old, s, path, isRoot, errs);
+    const join = (k: string) => (path ? `${path}.${k}` : k);
+    if (Array.isArray(x)) {
+      const items = s.items;
+      if (!items) return;
+      const oldByKey = correlateListMap(old, s);
+      for (let i = 0; i < x.length; i++) this.walk(x[i], oldByKey?.(x[i]), items, `${path}[${i}]`, false, errs);
+      return;
+    }
+    if (!isObj(x)) return;
+    const oldObj = isObj(old) ? old : undefined;
+    const extra = additionalSchema(s);
+    const mapType = s['x-kubernetes-map-type'];
+    const correlatable = mapType === undefined || mapType === 'granular' || mapType === 'atomic';
+    for (const [k, v] of Object.entries(x)) {
+      const prop = s.properties?.[k];
+      if (prop) this.walk(v, oldObj?.[k], prop, join(k), false, errs);
+      else if (extra) this.walk(v, correlatable ? oldObj?.[k] : undefined, extra, join(k), false, errs);
+    }
+  }
+
+  private evaluate(x: unknown, old: unknown, s: JSONSchemaProps, path: string, isRoot: boolean, errs: FieldError[]): void {
+    const type = s.type ?? '';
+    const field = path || '<nil>';
+    const self = toCel(x, s, isRoot);
+    let oldSelf: unknown;
+    for (const c of this.rulesOf(s)) {
+      if (c.error !== undefined) { errs.push(fieldErrors.invalid(field, type, `rule compile error: ${c.error}`)); continue; }
+      if (!c.program) continue;
+      const hasOld = old !== undefined && old !== null;
+      if (c.usesOldSelf && !hasOld && !c.rule.optionalOldSelf) continue;
+      if (c.usesOldSelf && oldSelf === undefined && hasOld) oldSelf = toCel(old, s, isRoot);
+      const ctx: Record<string, unknown> = { self };
+      if (c.usesOldSelf) ctx.oldSelf = c.rule.optionalOldSelf ? (hasOld ? Optional.of(oldSelf) : Optional.none()) : oldSelf;
+      let result: unknown;
+      try {
+        result = c.program(ctx);
+      } catch (e) {
+        const text = celErrorText(e);
+        if (/no matching overload|no such overload/.test(text)) {
+          errs.push(fieldErrors.invalid(field, type, `'${text}': call arguments did not match a supported operator, function or macro signature for rule: ${ruleText(c.rule)}`));
+        } else {
+          errs.push(fieldErrors.invalid(field, type, `${text} evaluating rule: ${ruleText(c.rule)}`));
+        }
+        continue;
+      }
+      if (result === true) continue;
+      const errPath = c.fieldPath ? (path ? `${path}.${c.fieldPath}` : c.fieldPath) : field;
+      const detail = this.message(c, ctx) ?? (c.rule.message?.trim() || `failed rule: ${ruleText(c.rule)}`);
+      const value = type === 'object' || type === 'array' || isObj(x) || Array.isArray(x) ? undefined : x;
+      errs.push(errorForReason(errPath, value, detail, c.rule.reason));
+    }
+  }
+
+  private message(c: CompiledRule, ctx: Record<string, unknown>): string | undefined {
+    if (!c.messageProgram) return undefined;
+    try {
+      const m = c.messageProgram(ctx);
+      if (typeof m !== 'string') return undefined;
+      const t = m.trim();
+      // Upstream falls back to message when the expression is empty, multi-line or too long.
+      if (!t || /\n/.test(t) || t.length > 5120) return undefined;
+      return t;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function errorForReason(path: string, value: unknown, detail: string, reason: string | undefined): FieldError {
+  switch (reason) {
+    case 'FieldValueForbidden': return fieldErrors.forbidden(path, detail);
+    case 'FieldValueRequired': return fieldErrors.required(path, detail);
+    case 'FieldValueDuplicate': return new FieldError('FieldValueDuplicate', path, value, '');
+    default: return new FieldError('FieldValueInvalid', path, value, detail);
+  }
+}
+
+/** For list-type map, a lookup of the old item with the same keys; other lists do not correlate. */
+function correlateListMap(old: unknown, s: JSONSchemaProps): ((item: unknown) => unknown) | undefined {
+  if (s['x-kubernetes-list-type'] !== 'map' || !Array.isArray(old)) return undefined;
+  const keys = s['x-kubernetes-list-map-keys'] ?? [];
+  const id = (v: unknown) => (isObj(v) ? JSON.stringify(keys.map((k) => v[k] ?? null)) : '');
+  const byId = new Map<string, unknown>();
+  for (const o of old) if (isObj(o)) byId.set(id(o), o);
+  return (item) => byId.get(id(item));
+}
+
+/** Converts decoded JSON into CEL values typed by the schema. */
+export function toCel(x: unknown, s: JSONSchemaProps | undefined, isRoot = false): unknown {
+  if (x === null || x === undefined) return null;
+  if (typeof x === 'number') {
+    if (s?.type === 'number') return x;
+    return Number.isInteger(x) ? BigInt(x) : x;
+  }
+  if (typeof x === 'string') {
+    if (s?.format === 'date-time') {
+      const d = new Date(x);
+      if (!Number.isNaN(d.getTime())) return d;
+    }
+    return x;
+  }
+  if (Array.isArray(x)) return x.map((v) => toCel(v, s?.items));
+  if (isObj(x)) {
+    const out: Obj = {};
+    const extra = s ? additionalSchema(s) : undefined;
+    const embedded = isRoot || isEmbedded(s);
+    for (const [k, v] of Object.entries(x)) {
+      if (embedded && (k === 'apiVersion' || k === 'kind')) { out[k] = v; continue; }
+      if (embedded && k === 'metadata') {
+        // Rules see only the name and generateName of ObjectMeta, as upstream.
+        const m = isObj(v) ? v : {};
+        const meta: Obj = {};
+        if (typeof m.name === 'string') meta.name = m.name;
+        if (typeof m.generateName === 'string') meta.generateName = m.generateName;
+        out[k] = meta;
+        continue;
+      }
+      const sub = s?.properties?.[k] ?? extra;
+      out[k] = toCel(v, sub);
+    }
+    return out;
+  }
+  return x;
+}

@@ -1,0 +1,55 @@
+// Structural schemas of custom resources: pruning, defaulting and validation (OpenAPI keywords,
+// list types, embedded resources, CEL rules) against a CRD version's openAPIV3Schema, in the order
+// upstream's custom resource strategy applies them. Compiled state (CEL programs, patterns) is
+// cached by schema object identity, so a schema reused for every object is compiled once.
+import type { FieldError } from '../errors.js';
+import { fieldErrors } from '../errors.js';
+import { CelRules } from './cel.js';
+import { newCelEnvironment } from './cel-env.js';
+import { applyDefaults, pruneNonNullableNullsWithoutDefaults } from './defaulting.js';
+import { validateEmbeddedResources } from './embedded.js';
+import { validateListSetsAndMaps } from './listtypes.js';
+import { pruneObject } from './pruning.js';
+import type { JSONSchemaProps } from './schema.js';
+import { OpenAPIValidator } from './validate.js';
+
+export type { JSONSchemaProps, ValidationRule } from './schema.js';
+export { pruneObject } from './pruning.js';
+export { applyDefaults, pruneNonNullableNullsWithoutDefaults } from './defaulting.js';
+export { validateStructuralSchema } from './structural.js';
+
+const blockedRules = 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
+
+export class StructuralSchemas {
+  private readonly openapi = new OpenAPIValidator();
+  private readonly cel = new CelRules(newCelEnvironment());
+
+  /** Prunes unknown fields, then applies defaults (in place), as decoding a custom object does upstream. */
+  pruneAndDefault(schema: JSONSchemaProps | undefined, obj: unknown): void {
+    if (!schema) return;
+    pruneObject(obj, schema, true);
+    applyDefaults(obj, schema);
+    pruneNonNullableNullsWithoutDefaults(obj, schema);
+  }
+
+  /** All schema errors of `obj` (root path ""), CEL rules last; `old` is given on update for transition rules. */
+  validate(schema: JSONSchemaProps | undefined, obj: unknown, old?: unknown): FieldError[] {
+    if (!schema) return [];
+    const errs = this.openapi.validate(obj, schema, '');
+    errs.push(...validateEmbeddedResources(obj, schema, ''));
+    errs.push(...validateListSetsAndMaps(obj, schema, ''));
+    if (!this.cel.hasRules(schema)) return errs;
+    // Upstream skips CEL rules once the object has type errors: rules could not be typed against it.
+    if (errs.some((e) => e.type === 'FieldValueTypeInvalid')) {
+      errs.push(fieldErrors.invalid('<nil>', 'null', blockedRules));
+      return errs;
+    }
+    errs.push(...this.cel.validate(obj, old, schema, '', true));
+    return errs;
+  }
+
+  /** The CEL rules engine (for compile checks of a CRD's schema). */
+  celRules(): CelRules {
+    return this.cel;
+  }
+}
