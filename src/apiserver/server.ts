@@ -1,6 +1,7 @@
 // The API server: HTTPS serving with client-certificate and token authentication, routing of
 // resource and non-resource paths, and the in-process transport for components in this process.
 import https from 'node:https';
+import { generateKeyPairSync } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +29,7 @@ import { patchObject } from './patching.js';
 import { CustomResourceController } from './crd/crd-controller.js';
 import { customStorageForm } from './crd/crd-storage.js';
 import { customResourcePrinter } from './tables/index.js';
+import { ServiceAccountTokens } from './auth/serviceaccount-tokens.js';
 
 export type { UserInfo } from './http/api-request.js';
 
@@ -40,6 +42,8 @@ export interface ApiServerOptions {
   authenticateToken?: (token: string) => UserInfo | undefined;
   /** Shown by /version. */
   version?: { gitVersion: string; major: string; minor: string };
+  /** PEM private key (ECDSA P-256) signing service-account tokens; one is generated when absent (tokens then die with the process). */
+  serviceAccountKey?: string;
   now?: () => Date;
 }
 
@@ -69,9 +73,11 @@ export class ApiServer {
   private readonly crds: CustomResourceController;
   private readonly background = new AbortController();
   private started = false;
+  private readonly tokens: ServiceAccountTokens;
 
   constructor(readonly options: ApiServerOptions) {
     this.now = options.now ?? (() => new Date());
+    this.tokens = new ServiceAccountTokens(options.serviceAccountKey ?? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     this.crds = new CustomResourceController({ transport: this.inProcessTransport(), log: options.log.child('crd'), onChange: () => this.refreshResources(), now: this.now });
     const hooks = (this.hooks = createHooks({
       lookupNamespace: (name) => this.registry('', 'namespaces').tryGet('', name),
@@ -88,6 +94,7 @@ export class ApiServer {
         const v = this.crds.version(info.group, info.version, info.resource);
         return v ? customResourcePrinter(v.printerColumns) : undefined;
       },
+      tokens: this.tokens,
       now: this.now,
     });
     this.registries.clear();
@@ -200,8 +207,9 @@ export class ApiServer {
       }
     }
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ') && this.options.authenticateToken) {
-      return this.options.authenticateToken(auth.slice(7).trim());
+    if (auth?.startsWith('Bearer ')) {
+      const token = auth.slice(7).trim();
+      return this.tokens.authenticate(token, this.now()) ?? this.options.authenticateToken?.(token);
     }
     return undefined;
   }
@@ -246,7 +254,7 @@ export class ApiServer {
         return;
       }
       const info = this.resolve(ri);
-      if (isVirtual(info)) return await handleVirtual(info, ri, req, res);
+      if (isVirtual(info)) return await handleVirtual(info, ri, req, res, (t) => this.tokens.authenticate(t, this.now()) ?? this.options.authenticateToken?.(t));
       await this.resourceHandler.handle(info, ri, req, res);
     } catch (e) {
       if (!(e instanceof StatusError)) this.options.log.error('request failed', { method: req.method, path: req.path, err: e instanceof Error ? (e.stack ?? e.message) : String(e) });

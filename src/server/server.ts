@@ -12,6 +12,7 @@ import type { ApiServer, ApiServerOptions, ServingOptions } from '../apiserver/s
 import { acquireDataDirLock, dataDirLayout, prepareDataDir, type DataDirLayout, type DataDirLock } from './data-dir.js';
 import { ensureClusterPki, servingSans, type ClusterPki } from './pki.js';
 import { ensureJoinToken, tokenSecret } from './token.js';
+import { ensureServiceAccountKey } from './service-account-key.js';
 import { kitesVersion } from '../cli/version.js';
 
 // The Kubernetes version kites follows, as /version reports it (helm needs a semver gitVersion).
@@ -123,6 +124,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
       // Agents join with the cluster token (k3s's "secure" form or the bare secret).
       authenticateToken: (t) => (tokenSecret(t) === joinSecret ? { username: 'system:kites-agent', groups: ['system:nodes', 'system:authenticated'] } : undefined),
       version: kubernetesVersion,
+      serviceAccountKey: ensureServiceAccountKey(layout.tlsDir),
     });
     cleanups.push({ what: 'close API server', run: () => apiServer.close() });
     const { port } = await apiServer.listen({ port: options.httpsListenPort, host: options.bindAddress, cert: pki.serving.cert, key: pki.serving.key });

@@ -17,6 +17,8 @@ import { buildTable, type Printer } from '../tables/index.js';
 import { toPartial, toPartialList } from './partial.js';
 import { scaleOf, applyScale } from './scale.js';
 import { bindPod } from './binding.js';
+import { requestToken } from './token-request.js';
+import type { ServiceAccountTokens } from '../auth/serviceaccount-tokens.js';
 
 export interface ResourceHandlerDeps {
   store: Store;
@@ -30,6 +32,7 @@ export interface ResourceHandlerDeps {
   applyPatch(info: ResourceInfo, type: string, current: StoredObject, patch: unknown, ctx: RequestContext, force: boolean): KubeObject;
   /** The table printer of custom resources (additionalPrinterColumns). */
   printerFor(info: ResourceInfo): Printer | undefined;
+  tokens: ServiceAccountTokens;
   now(): Date;
 }
 
@@ -46,6 +49,9 @@ export class ResourceHandler {
     const registry = this.deps.registryFor(info);
     const ctx = this.context(req);
     const sub = ri.subresource;
+    if (sub === 'token' && info.group === '' && info.resource === 'serviceaccounts' && ri.verb === 'create') {
+      return requestToken(registry, this.deps.tokens, ri, await this.decode(req), ctx, res);
+    }
     if (sub === 'binding' && info.group === '' && info.resource === 'pods' && ri.verb === 'create') {
       return bindPod(registry, ri, await this.decode(req), ctx, res);
     }

@@ -2,7 +2,7 @@
 // authenticated user is an administrator until RBAC enforcement lands), self-subject reviews.
 import type { ResourceInfo } from '../../api/resources/types.js';
 import { errors } from '../../api/errors.js';
-import type { ApiRequest, ApiResponder } from '../http/api-request.js';
+import type { ApiRequest, ApiResponder, UserInfo } from '../http/api-request.js';
 import type { ResourceRequestInfo } from '../request-info.js';
 import { decodeBody } from '../http/body.js';
 
@@ -10,7 +10,7 @@ export function isVirtual(info: ResourceInfo): boolean {
   return !!info.virtual;
 }
 
-export async function handleVirtual(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder): Promise<void> {
+export async function handleVirtual(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder, authenticate: (token: string) => UserInfo | undefined): Promise<void> {
   if (ri.verb !== 'create') throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
   const obj = decodeBody(await req.body(), req.headers['content-type']).object;
   const apiVersion = `${info.group}/${info.version}`;
@@ -32,9 +32,12 @@ export async function handleVirtual(info: ResourceInfo, ri: ResourceRequestInfo,
     case 'selfsubjectreviews':
       out.status = { userInfo: { username: req.user.username, ...(req.user.uid ? { uid: req.user.uid } : {}), groups: req.user.groups } };
       break;
-    case 'tokenreviews':
-      out.status = { authenticated: false, error: 'token review is not available yet' };
+    case 'tokenreviews': {
+      const token = String((obj.spec as { token?: unknown } | undefined)?.token ?? '');
+      const user = token ? authenticate(token) : undefined;
+      out.status = user ? { authenticated: true, user: { username: user.username, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups }, audiences: ['https://kubernetes.default.svc.cluster.local'] } : { authenticated: false, error: 'invalid bearer token' };
       break;
+    }
     default:
       throw errors.notFound(info.group, info.resource, '');
   }
