@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import type { KubeObject, ManagedFieldsEntry } from '../types.js';
 import { StatusError } from '../errors.js';
 import { builtinSchemas } from '../schema/index.js';
-import { updateManagedFields } from '../fieldmanager/index.js';
+import { defaultResetFields, updateManagedFields } from '../fieldmanager/index.js';
 import { applyObject, type ApplyInput } from './apply.js';
 
 const cmSchema = builtinSchemas.node('', 'v1', 'ConfigMap');
@@ -155,5 +155,41 @@ describe('applyObject: managedFields: null', () => {
     const out = apply(created, again, 'alice', { now: T3 });
     expect(out.metadata?.managedFields).toEqual(created.metadata?.managedFields);
     expect('managedFields' in (out.metadata ?? {})).toBe(true);
+  });
+});
+
+describe('applyObject: creating', () => {
+  it('treats a placeholder without uid as no live object', () => {
+    const placeholder: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } };
+    const out = apply(placeholder, cm({ a: '1' }, { metadata: { name: 'c', namespace: 'default', labels: { x: 'y' } } }), 'alice', { now: T1 });
+    expect(out).toEqual({
+      apiVersion: 'v1', kind: 'ConfigMap', data: { a: '1' },
+      metadata: {
+        name: 'c', namespace: 'default', labels: { x: 'y' },
+        managedFields: [{ manager: 'alice', operation: 'Apply', apiVersion: 'v1', time: '2026-11-22T20:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} }, 'f:metadata': { 'f:labels': { 'f:x': {} } } } }],
+      },
+    });
+  });
+
+  it('keys Service ports by port and the defaulted protocol', () => {
+    const svc = (ports: unknown[]): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'default' }, spec: { ports } });
+    const schema = builtinSchemas.node('', 'v1', 'Service');
+    const out = applyObject({ live: undefined, applied: svc([{ port: 80, targetPort: 8080 }]), manager: 'a', force: false, apiVersion: 'v1', now: T1, schema });
+    expect(out.metadata?.managedFields?.[0].fieldsV1).toEqual({
+      'f:spec': { 'f:ports': { 'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:port': {}, 'f:targetPort': {} } } },
+    });
+  });
+});
+
+describe('applyObject: ignored (reset) fields', () => {
+  it('does not own or conflict on status when applying to the main resource', () => {
+    const pod = (phase: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'a', image: 'i' }] }, status: { phase } });
+    const schema = builtinSchemas.node('', 'v1', 'Pod');
+    const ignoredFields = defaultResetFields(undefined, true);
+    const live = stored({ ...pod('Running'), metadata: { name: 'p', namespace: 'default', managedFields: updateManagedFields(undefined, pod('Running'), 'kubelet', 'Update', 'v1', T1, 'status', schema) } });
+    const out = applyObject({ live, applied: pod('Failed'), manager: 'alice', force: false, apiVersion: 'v1', now: T2, schema, ignoredFields });
+    const mine = out.metadata?.managedFields?.find((e) => e.manager === 'alice');
+    expect(JSON.stringify(mine?.fieldsV1)).not.toContain('status');
+    expect(out.metadata?.managedFields?.find((e) => e.manager === 'kubelet')?.fieldsV1).toHaveProperty('f:status');
   });
 });

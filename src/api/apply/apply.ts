@@ -22,7 +22,7 @@ import { ensureNamedFieldsAreMembers, removeItems } from './remove.js';
 import { findDuplicateKeys } from './validate.js';
 
 export interface ApplyInput {
-  /** The stored object, or undefined when the apply creates it. */
+  /** The stored object, or undefined (or a placeholder without metadata.uid) when the apply creates it. */
   live: KubeObject | undefined;
   /** The applied configuration (the decoded YAML body). */
   applied: KubeObject;
@@ -85,7 +85,11 @@ interface Context {
  * FieldManagerConflict causes for conflicts, 500 for duplicate list keys like upstream).
  */
 export function applyObject(input: ApplyInput): KubeObject {
-  const { live } = input;
+  if (typeof input.applied !== 'object' || input.applied === null || Array.isArray(input.applied)) {
+    throw errors.badRequest('error decoding YAML: the applied configuration must be an object');
+  }
+  // A placeholder without a uid (an object yet to be created) is no live object.
+  const live = input.live?.metadata?.uid ? input.live : undefined;
   const applied = withoutNullManagedFields(input.applied);
   const kind = input.kind ?? live?.kind;
   if (applied.apiVersion !== input.apiVersion || (kind !== undefined && applied.kind !== kind)) {
