@@ -177,3 +177,24 @@ describe('quantities', () => {
     expect((pvc.spec as { resources: unknown }).resources).toEqual({ requests: { storage: '1k' } });
   });
 });
+
+describe('admission webhook configurations', () => {
+  it('are defaulted and then valid', () => {
+    const cfg = defaulted('admissionregistration.k8s.io', 'MutatingWebhookConfiguration', {
+      metadata: { name: 'm' },
+      webhooks: [{ name: 'pods.example.com', sideEffects: 'None', admissionReviewVersions: ['v1'], clientConfig: { service: { name: 's', namespace: 'n' } }, rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }] }],
+    });
+    expect((cfg.webhooks as unknown[])[0]).toMatchObject({
+      failurePolicy: 'Fail', matchPolicy: 'Equivalent', namespaceSelector: {}, objectSelector: {}, timeoutSeconds: 10, reinvocationPolicy: 'Never',
+      clientConfig: { service: { port: 443 } }, rules: [{ scope: '*' }],
+    });
+    expect(validateObject('admissionregistration.k8s.io', 'v1', 'MutatingWebhookConfiguration', cfg, { namespaced: false })).toEqual([]);
+    const bad = defaulted('admissionregistration.k8s.io', 'ValidatingWebhookConfiguration', { metadata: { name: 'v' }, webhooks: [{ name: 'short', clientConfig: {} }] });
+    expect(validateObject('admissionregistration.k8s.io', 'v1', 'ValidatingWebhookConfiguration', bad, { namespaced: false }).map(String)).toEqual([
+      'webhooks[0].name: Invalid value: "short": should be a domain with at least three segments separated by dots',
+      'webhooks[0].clientConfig: Required value: exactly one of url or service is required',
+      'webhooks[0].sideEffects: Required value: must specify one of None, NoneOnDryRun',
+      'webhooks[0].admissionReviewVersions: Required value: must specify one of v1, v1beta1',
+    ]);
+  });
+});

@@ -4,7 +4,7 @@
 import type { KubeObject } from '../types.js';
 import { defaultCronJob, defaultJob } from './batch.js';
 import { defaultEndpoints, defaultLimitRange, defaultNamespace, defaultNode, defaultPV, defaultPVC, defaultResourceQuota, defaultSecret, defaultService } from './core.js';
-import { defaultCRD, defaultEndpointSlice, defaultHPA, defaultNetworkPolicy, defaultPriorityClass, defaultRoleBinding, defaultRuntimeClass, defaultStorageClass } from './other.js';
+import { defaultCRD, defaultCSIDriver, defaultEndpointSlice, defaultHPA, defaultIngressClass, defaultNetworkPolicy, defaultPriorityClass, defaultRoleBinding, defaultRuntimeClass, defaultStorageClass, defaultWebhookConfiguration } from './other.js';
 import { defaultPod } from './pod.js';
 import type { J } from './util.js';
 import { defaultDaemonSet, defaultDeployment, defaultPodTemplate, defaultReplicaSet, defaultReplicationController, defaultStatefulSet } from './workloads.js';
@@ -39,6 +39,10 @@ const defaulters: Record<string, Defaulter> = {
   'discovery.k8s.io/EndpointSlice': defaultEndpointSlice,
   'apiextensions.k8s.io/CustomResourceDefinition': defaultCRD,
   'node.k8s.io/RuntimeClass': defaultRuntimeClass,
+  'networking.k8s.io/IngressClass': defaultIngressClass,
+  'storage.k8s.io/CSIDriver': defaultCSIDriver,
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': (o) => defaultWebhookConfiguration(o, false),
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': (o) => defaultWebhookConfiguration(o, true),
 };
 
 export function applyDefaults(group: string, version: string, kind: string, obj: KubeObject): void {

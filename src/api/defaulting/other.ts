@@ -89,3 +89,37 @@ export function defaultRuntimeClass(o: J): void {
   const overhead = existing(o, 'overhead');
   canonicalizeResourceList(overhead, 'podFixed');
 }
+
+/** Admission webhook configurations (admissionregistration/v1 SetDefaults_*Webhook, _Rule, _ServiceReference). */
+export function defaultWebhookConfiguration(o: J, mutating: boolean): void {
+  for (const w of items(o, 'webhooks')) {
+    setIfUnset(w, 'failurePolicy', 'Fail');
+    setIfUnset(w, 'matchPolicy', 'Equivalent');
+    setIfUnset(w, 'namespaceSelector', {});
+    setIfUnset(w, 'objectSelector', {});
+    setIfUnset(w, 'timeoutSeconds', 10);
+    if (mutating) setIfUnset(w, 'reinvocationPolicy', 'Never');
+    for (const r of items(w, 'rules')) setIfUnset(r, 'scope', '*');
+    const cc = existing(w, 'clientConfig');
+    const svc = cc ? existing(cc, 'service') : undefined;
+    if (svc) setIfUnset(svc, 'port', 443);
+  }
+}
+
+export function defaultIngressClass(o: J): void {
+  const spec = existing(o, 'spec');
+  const params = spec ? existing(spec, 'parameters') : undefined;
+  if (params) setIfUnset(params, 'scope', 'Cluster');
+}
+
+export function defaultCSIDriver(o: J): void {
+  const spec = child(o, 'spec');
+  if (!spec) return;
+  setIfUnset(spec, 'attachRequired', true);
+  setIfUnset(spec, 'podInfoOnMount', false);
+  setIfUnset(spec, 'storageCapacity', false);
+  setIfUnset(spec, 'fsGroupPolicy', 'ReadWriteOnceWithFSType');
+  setIfUnset(spec, 'requiresRepublish', false);
+  setIfUnset(spec, 'seLinuxMount', false);
+  if (!Array.isArray(spec.volumeLifecycleModes) || spec.volumeLifecycleModes.length === 0) spec.volumeLifecycleModes = ['Persistent'];
+}

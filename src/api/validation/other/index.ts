@@ -1,5 +1,6 @@
 // Rules for the built-in kinds outside core, apps and batch, keyed like registry.ts.
 import type { KindRules } from '../rules.js';
+import { mutatingWebhookRules, validatingWebhookRules } from './admission.js';
 import { crdRules } from './apiextensions.js';
 import { hpaRules } from './autoscaling.js';
 import { endpointSliceRules, leaseRules, priorityClassRules, runtimeClassRules, storageClassRules } from './misc.js';
@@ -23,4 +24,6 @@ export const otherRules: Record<string, KindRules> = {
   'discovery.k8s.io/EndpointSlice': endpointSliceRules,
   'node.k8s.io/RuntimeClass': runtimeClassRules,
   'apiextensions.k8s.io/CustomResourceDefinition': crdRules,
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': validatingWebhookRules,
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': mutatingWebhookRules,
 };
