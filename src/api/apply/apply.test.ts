@@ -193,3 +193,12 @@ describe('applyObject: ignored (reset) fields', () => {
     expect(out.metadata?.managedFields?.find((e) => e.manager === 'kubelet')?.fieldsV1).toHaveProperty('f:status');
   });
 });
+
+describe('applyObject: pruning never drops identity metadata', () => {
+  it('keeps metadata when a configuration without metadata drops the labels', () => {
+    const created = stored(apply(undefined, cm({ a: '1' }, { metadata: { name: 'c', namespace: 'default', labels: { x: 'y' } } }), 'alice', { now: T1 }));
+    const out = apply(created, { apiVersion: 'v1', kind: 'ConfigMap', data: { a: '1' } }, 'alice');
+    expect(out.metadata).toMatchObject({ name: 'c', namespace: 'default', uid: 'u1' });
+    expect(out.metadata?.labels).toBeUndefined();
+  });
+});

@@ -165,7 +165,8 @@ function structuredApply(
   if (previous && !previous.set.empty()) {
     let owned = new PathSet();
     for (const m of managed.values()) owned = owned.union(m.set);
-    const toRemove = ensureNamedFieldsAreMembers(previous.set, info).difference(ensureNamedFieldsAreMembers(owned, info));
+    // Identity metadata (metadata itself, name, namespace, …) is nobody's and never pruned.
+    const toRemove = ensureNamedFieldsAreMembers(previous.set, info).difference(ensureNamedFieldsAreMembers(owned, info)).difference(strippedFields);
     merged = removeItems(merged, toRemove, info) as KubeObject;
   }
 
