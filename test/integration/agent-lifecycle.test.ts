@@ -78,6 +78,20 @@ describe('node agent: pod lifecycle on the process runtime', () => {
     expect(events.items.some((e: any) => e.reason === 'FailedMount' && /cannot mount volume "work" at \/nonexistent-kites\/work/.test(e.message))).toBe(true);
   });
 
+  it('runs sidecars (init containers with restartPolicy Always) alongside the app and stops them when it is done', async () => {
+    await env.pods.create('default', pod('sidecar', {
+      restartPolicy: 'Never',
+      initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.05; done'] }],
+      containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'sleep 0.5; echo main-done'] }],
+    }));
+    const running = await podWhere(env, 'sidecar', (x) => x.status?.phase === 'Running' && !!x.status.initContainerStatuses?.[0]?.state?.running);
+    expect(running.status!.initContainerStatuses[0].started).toBe(true);
+    expect(cond(running, 'Initialized')).toBe('True');
+    const done = await podWhere(env, 'sidecar', (x) => x.status?.phase === 'Succeeded', 8000);
+    expect(done.status!.initContainerStatuses[0].state.terminated).toBeTruthy();
+    expect(done.status!.containerStatuses[0].state.terminated.reason).toBe('Completed');
+  });
+
   it('restarts a crashing container with back-off and reports CrashLoopBackOff', async () => {
     await env.pods.create('default', pod('crash', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo attempt; exit 1'] }] }));
     const p = await podWhere(env, 'crash', (x) => x.status?.containerStatuses?.[0]?.restartCount >= 2 && x.status!.containerStatuses[0].state.waiting?.reason === 'CrashLoopBackOff', 15000);

@@ -17,6 +17,14 @@ export interface ContainerView {
   waiting?: { reason: string; message?: string };
   ready: boolean;
   started: boolean;
+  /** An init container with restartPolicy Always (a sidecar): done once started, keeps running. */
+  restartable?: boolean;
+}
+
+/** An init container has done its part: exited 0, or (a sidecar) is running and started. */
+export function initComplete(v: ContainerView): boolean {
+  if (v.restartable) return v.current?.state === 'running' && v.started;
+  return v.current?.state === 'exited' && v.current.exitCode === 0 && !v.waiting;
 }
 
 export interface PodView {
@@ -27,6 +35,8 @@ export interface PodView {
   podIPs: string[];
   hostIPs: string[];
   startTime: string;
+  /** The pod initialized once (Initialized never goes back to False, as upstream). */
+  initialized?: boolean;
   /** Set when the agent decided the pod's end (deadline, failed init with Never). */
   terminal?: { phase: 'Succeeded' | 'Failed'; reason?: string; message?: string };
   now: number;
@@ -82,7 +92,7 @@ function isWaiting(v: ContainerView): boolean {
 export function podPhase(view: PodView): string {
   if (view.terminal) return view.terminal.phase;
   const policy = view.pod.spec.restartPolicy ?? 'Always';
-  const initDone = view.init.every((v) => v.current?.state === 'exited' && v.current.exitCode === 0 && !v.waiting);
+  const initDone = view.initialized || view.init.every(initComplete);
   if (!initDone) return 'Pending';
   let running = 0; let waiting = 0; let stopped = 0; let succeeded = 0;
   for (const v of view.containers) {
@@ -118,8 +128,9 @@ export function podStatus(view: PodView): Record<string, unknown> {
     if (!ok && message) c.message = message;
     return c;
   };
-  const pendingInit = view.init.filter((v) => !(v.current?.state === 'exited' && v.current.exitCode === 0 && !v.waiting)).map((v) => v.name);
-  const unready = view.containers.filter((v) => !v.ready).map((v) => v.name);
+  const pendingInit = view.initialized ? [] : view.init.filter((v) => !initComplete(v)).map((v) => v.name);
+  // Sidecars' readiness counts toward the pod's, as upstream.
+  const unready = [...view.init.filter((v) => v.restartable), ...view.containers].filter((v) => !v.ready).map((v) => v.name);
   const completed = phase === 'Succeeded' || phase === 'Failed';
   const initialized = pendingInit.length === 0 || (completed && view.init.length === 0);
   const readyReason = completed ? 'PodCompleted' : 'ContainersNotReady';

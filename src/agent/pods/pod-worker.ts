@@ -35,6 +35,8 @@ export class PodWorker {
   private slots: Slot[] = [];
   private statuses = new Map<string, ContainerStatus>();
   private terminal?: PodView['terminal'];
+  private initialized = false;
+  private stoppingSidecars = false;
   private startTime?: string;
   private lastPosted = '';
   private running = false;
@@ -233,7 +235,7 @@ export class PodWorker {
     return slot.currentId ? this.statuses.get(slot.currentId) : undefined;
   }
 
-  /** Runs init containers in order; true when all have succeeded. */
+  /** Runs init containers in order; true when all have succeeded (sidecars: started). */
   private async syncInit(volumes: Map<string, string>): Promise<boolean> {
     for (const slot of this.slots.filter((s) => s.init)) {
       const st = this.current(slot);
@@ -241,6 +243,18 @@ export class PodWorker {
         await this.start(slot, volumes);
         return false;
       }
+      if (isSidecar(slot)) {
+        // A sidecar restarts whenever it exits; once the pod is initialized it does not hold up the others.
+        if (st.state === 'exited') {
+          this.stopProbesOf(slot);
+          if (!this.stoppingSidecars) await this.restart(slot, volumes);
+          if (!this.initialized) return false;
+          continue;
+        }
+        if (st.state !== 'running' || (!this.initialized && slot.probes.startup && slot.probes.startup.result !== 'success')) return false;
+        continue;
+      }
+      if (this.initialized) continue;
       if (st.state !== 'exited') return false;
       if (st.exitCode === 0) continue;
       if ((this.pod.spec.restartPolicy ?? 'Always') === 'Never') {
@@ -251,6 +265,7 @@ export class PodWorker {
       await this.restart(slot, volumes);
       return false;
     }
+    this.initialized = true;
     return true;
   }
 
@@ -274,6 +289,16 @@ export class PodWorker {
       const restart = policy === 'Always' || (policy === 'OnFailure' && st.exitCode !== 0);
       if (restart) await this.restart(slot, volumes);
     }));
+    // When every regular container is done for good, the sidecars are stopped so the pod can complete.
+    const apps = this.slots.filter((s) => !s.init);
+    const allDone = policy !== 'Always' && apps.every((s) => {
+      const cur = this.current(s);
+      return cur?.state === 'exited' && !s.waiting && (policy === 'Never' || cur.exitCode === 0);
+    });
+    if (allDone && this.slots.some((s) => isSidecar(s))) {
+      this.stoppingSidecars = true;
+      await Promise.all(this.slots.filter(isSidecar).map((s) => { this.stopProbesOf(s); return this.kill(s, this.pod.spec.terminationGracePeriodSeconds ?? 30, `Stopping container ${s.spec.name}`); }));
+    }
   }
 
   private async restart(slot: Slot, volumes: Map<string, string>): Promise<void> {
@@ -426,19 +451,20 @@ export class PodWorker {
       const cur = this.current(s);
       const running = cur?.state === 'running';
       const started = running && (!s.probes.startup || s.probes.startup.result === 'success');
-      const ready = s.init
+      const sidecar = isSidecar(s);
+      const ready = s.init && !sidecar
         ? cur?.state === 'exited' && cur.exitCode === 0
         : started && (!s.spec.readinessProbe || s.probes.readiness?.result === 'success');
       return {
         name: s.spec.name, image: s.spec.image ?? '', imageID: s.imageID, runtimeName: this.ctx.runtimeName,
         current: cur, previous: s.previousId ? this.statuses.get(s.previousId) : undefined,
-        restartCount: s.attempt, waiting: s.waiting, ready: !!ready, started: s.init ? false : !!started,
+        restartCount: s.attempt, waiting: s.waiting, ready: !!ready, started: s.init && !sidecar ? false : !!started, restartable: sidecar,
       };
     };
     return {
       pod: this.pod, init: this.slots.filter((s) => s.init).map(cv), containers: this.slots.filter((s) => !s.init).map(cv),
       sandboxReady: !!this.sandboxId, podIPs: this.podIPs(), hostIPs: this.ctx.nodeIPs,
-      startTime: this.startTime ?? rfc3339(this.ctx.clock.now()), terminal: this.terminal, now: this.ctx.clock.now(),
+      startTime: this.startTime ?? rfc3339(this.ctx.clock.now()), terminal: this.terminal, now: this.ctx.clock.now(), initialized: this.initialized,
     };
   }
 
@@ -499,6 +525,10 @@ export class PodWorker {
     if (this.wake !== undefined) this.ctx.clock.clearTimeout(this.wake);
     this.stopProbes();
   }
+}
+
+function isSidecar(s: Slot): boolean {
+  return s.init && s.spec.restartPolicy === 'Always';
 }
 
 /** Go's time.Duration formatting for whole seconds: 10s, 1m20s, 5m0s. */
