@@ -182,3 +182,22 @@ describe('custom resources', () => {
     await expectStatus(w.get('default', 'w1'), 404);
   });
 });
+
+describe('pods/eviction', () => {
+  it('refuses evictions a disruption budget does not allow, then spends one', async () => {
+    const pods = t.client.resource<KubeObject>({ group: '', version: 'v1', resource: 'pods', namespaced: true });
+    const pdbs = t.client.resource<KubeObject>({ group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', namespaced: true });
+    const pod = await pods.create('default', { metadata: { name: 'ev', labels: { app: 'ev' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } as KubeObject);
+    await pods.patch('default', 'ev', 'merge', { status: { phase: 'Running' } }, { subresource: 'status' });
+    const pdb = await pdbs.create('default', { metadata: { name: 'budget' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'ev' } } } } as KubeObject);
+    await pdbs.patch('default', 'budget', 'merge', { status: { observedGeneration: pdb.metadata?.generation, disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1 } }, { subresource: 'status' });
+    const evict = () => t.client.requestJson({ method: 'POST', path: '/api/v1/namespaces/default/pods/ev/eviction', body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'ev' } } });
+    const err = await expectStatus(evict(), 429, 'disruption budget');
+    expect(err.details?.causes?.[0]?.message).toBe('The disruption budget budget needs 1 healthy pods and has 1 currently');
+    await pdbs.patch('default', 'budget', 'merge', { status: { disruptionsAllowed: 1 } }, { subresource: 'status' });
+    await evict();
+    await expectStatus(pods.get('default', 'ev'), 404);
+    expect(((await pdbs.get('default', 'budget')).status as { disruptionsAllowed: number }).disruptionsAllowed).toBe(0);
+    expect(pod.metadata?.uid).toBeTruthy();
+  });
+});

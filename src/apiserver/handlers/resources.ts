@@ -18,6 +18,7 @@ import { toPartial, toPartialList } from './partial.js';
 import { scaleOf, applyScale } from './scale.js';
 import { bindPod } from './binding.js';
 import { requestToken } from './token-request.js';
+import { evictPod } from './eviction.js';
 import type { ServiceAccountTokens } from '../auth/serviceaccount-tokens.js';
 
 export interface ResourceHandlerDeps {
@@ -51,6 +52,10 @@ export class ResourceHandler {
     const sub = ri.subresource;
     if (sub === 'token' && info.group === '' && info.resource === 'serviceaccounts' && ri.verb === 'create') {
       return requestToken(registry, this.deps.tokens, ri, await this.decode(req), ctx, res);
+    }
+    if (sub === 'eviction' && info.group === '' && info.resource === 'pods' && ri.verb === 'create') {
+      const pdbs = this.deps.registryFor({ group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' } as ResourceInfo);
+      return evictPod(registry, pdbs, this.deps.store, ri, await this.decode(req), ctx, res);
     }
     if (sub === 'binding' && info.group === '' && info.resource === 'pods' && ri.verb === 'create') {
       return bindPod(registry, ri, await this.decode(req), ctx, res);
