@@ -347,3 +347,16 @@ describe('claims', () => {
     ]);
   });
 });
+
+describe('pod status', () => {
+  const spec = { containers: [{ name: 'c', image: 'i' }], restartPolicy: 'Never', dnsPolicy: 'ClusterFirst' };
+  const withStatus = (state: object): KubeObject => ({ metadata: { name: 'p', namespace: 'd', resourceVersion: '1' }, spec, status: { containerStatuses: [{ name: 'c', restartCount: 0, state }] } });
+
+  it('keeps terminated containers of Never pods terminated', () => {
+    const done = withStatus({ terminated: { exitCode: 1 } });
+    expect(validateStatusUpdate('', 'v1', 'Pod', withStatus({ running: {} }), done, { namespaced: true }).map(String)).toEqual([
+      'status.containerStatuses[0].state: Forbidden: may not be transitioned to non-terminated state',
+    ]);
+    expect(validateStatusUpdate('', 'v1', 'Pod', withStatus({ terminated: { exitCode: 1 } }), withStatus({ running: {} }), { namespaced: true })).toEqual([]);
+  });
+});

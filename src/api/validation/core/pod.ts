@@ -1,10 +1,11 @@
 // Pods and pod templates (upstream's ValidatePodCreate / ValidatePodUpdate /
 // ValidatePodStatusUpdate / ValidatePodTemplateSpec).
 import { FieldError, fieldErrors } from '../../errors.js';
-import { validateAnnotations, validateLabels, validateNameWith } from '../common.js';
-import { isDNS1123Label, isValidIP, nameIsDNSSubdomain } from '../names.js';
+import { validateAnnotations, validateLabels } from '../common.js';
+import { isDNS1123Label } from '../names.js';
 import { arr, isObj, jsonEqual, s, semanticEqual, type J } from '../value.js';
 import { validatePodSpec } from './pod-spec.js';
+import { validatePodIPs } from './pod-status.js';
 
 export function validatePod(pod: J): FieldError[] {
   const errs = validatePodSpec(pod.spec, 'spec');
@@ -141,37 +142,6 @@ function specDiff(old: J, next: J): string {
   }
   lines.push('  }');
   return lines.join('\n');
-}
-
-export function validatePodStatusUpdate(pod: J, _old: J): FieldError[] {
-  const errs: FieldError[] = [];
-  const st: J = isObj(pod.status) ? pod.status : {};
-  if (s(st.nominatedNodeName)) errs.push(...validateNameWith(nameIsDNSSubdomain, s(st.nominatedNodeName), 'status.nominatedNodeName'));
-  errs.push(...validatePodIPs(pod.status));
-  for (const list of ['containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses']) {
-    (arr(st[list]) ?? []).forEach((cs, i) => {
-      if (isObj(cs) && typeof cs.restartCount === 'number' && cs.restartCount < 0) {
-        errs.push(fieldErrors.invalid(`status.${list}[${i}].restartCount`, cs.restartCount, 'must be greater than or equal to 0'));
-      }
-    });
-  }
-  return errs;
-}
-
-function validatePodIPs(status: unknown): FieldError[] {
-  if (!isObj(status)) return [];
-  const errs: FieldError[] = [];
-  for (const [list, one] of [['podIPs', 'ip'], ['hostIPs', 'ip']] as const) {
-    const ips = arr(status[list]) ?? [];
-    const seen = new Set<string>();
-    ips.forEach((x, i) => {
-      const ip = isObj(x) ? s(x[one]) : '';
-      errs.push(...isValidIP(ip).map((m) => fieldErrors.invalid(`status.${list}[${i}].ip`, ip, m)));
-      if (seen.has(ip)) errs.push(fieldErrors.duplicate(`status.${list}[${i}].ip`, ip));
-      seen.add(ip);
-    });
-  }
-  return errs;
 }
 
 /** A pod template as embedded in workloads. Note upstream's path quirk: `<template>.labels`. */
