@@ -202,3 +202,18 @@ describe('applyObject: pruning never drops identity metadata', () => {
     expect(out.metadata?.labels).toBeUndefined();
   });
 });
+
+describe('applyObject: with Update managers in between', () => {
+  it('lets an update take a field from an applier, which then conflicts on re-apply', () => {
+    const created = stored(apply(undefined, cm({ owner: 'a', keep: 'k' }), 'alice', { now: T1 }));
+    const edited = { ...created, data: { owner: 'edited', keep: 'k' } };
+    const afterEdit = stored({ ...edited, metadata: { ...edited.metadata, managedFields: updateManagedFields(created, edited, 'kubectl-edit', 'Update', 'v1', T2, undefined, cmSchema) } });
+    expect(entry(afterEdit, 'alice')?.fieldsV1).toEqual({ 'f:data': { 'f:keep': {} } });
+    const e = thrown(() => apply(afterEdit, cm({ owner: 'a', keep: 'k' }), 'alice', { now: T3 }));
+    expect(e.message).toBe('Apply failed with 1 conflict: conflict with "kubectl-edit" using v1: .data.owner');
+    // re-applying what is live now is fine, and shares the field
+    const shared = apply(afterEdit, cm({ owner: 'edited', keep: 'k' }), 'alice', { now: T3 });
+    expect(entry(shared, 'kubectl-edit')?.fieldsV1).toEqual({ 'f:data': { 'f:owner': {} } });
+    expect(entry(shared, 'alice')?.fieldsV1).toEqual({ 'f:data': { 'f:keep': {}, 'f:owner': {} } });
+  });
+});
