@@ -1,0 +1,18 @@
+// What the agent's endpoint needs to reach a container: the shape of the node agent's
+// ContainerLocator (src/agent/index.ts), restated here so this module builds on its own.
+import type { RuntimeService } from '../runtime/types.js';
+
+export interface LocatedContainer {
+  runtime: RuntimeService;
+  containerId: string;
+  sandboxId: string;
+  logPath: string;
+  previousLogPath?: string;
+  tty: boolean;
+  stdin: boolean;
+}
+
+export interface ContainerLocator {
+  /** The container (default: the `kubectl.kubernetes.io/default-container` one, else the first). */
+  find(namespace: string, podName: string, container?: string): Promise<LocatedContainer | undefined>;
+}
