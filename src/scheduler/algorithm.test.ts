@@ -100,3 +100,47 @@ describe('Algorithm', () => {
     expect(alg.schedule(f.info(makePod('p3', {}, { cpu: '800m' })))).toMatchObject({ kind: 'unschedulable' });
   });
 });
+
+describe('preemption', () => {
+  const bound = (name: string, node: string, cpu: string, priority: number) => {
+    const p = makePod(name, { priority }, { cpu });
+    p.spec.nodeName = node;
+    return p;
+  };
+
+  it('nominates the node whose victims matter least and reprieves the pods it can', () => {
+    const f = fixture();
+    f.add([makeNode('a', { cpu: '2' }), makeNode('b', { cpu: '3' }), makeNode('c', { cpu: '2' })], [
+      // a: evicting a-mid is enough (a-low is reprieved).
+      bound('a-mid', 'a', '1', 50), bound('a-low', 'a', '500m', 10),
+      // b: evicting b-low (priority 5) is enough: the least important victims win.
+      bound('b-high', 'b', '1', 500), bound('b-low', 'b', '1', 5), bound('b-more', 'b', '500m', 500),
+      // c: only pods of higher priority.
+      bound('c-high', 'c', '1', 500),
+    ]);
+    const r = algorithm(f).schedule(f.info(makePod('p', { priority: 100 }, { cpu: '1500m' })));
+    expect(r).toMatchObject({ kind: 'unschedulable', nominatedNodeName: 'b', message: '0/3 nodes are available: 3 Insufficient cpu.' });
+    if (r.kind !== 'unschedulable') return;
+    expect(r.victims!.map((v) => v.pod.metadata.name)).toEqual(['b-low']);
+    f.cache.removePod(f.info(makePod('b-low')).pod);
+    const again = algorithm(f).schedule(f.info(makePod('p', { priority: 100 }, { cpu: '1500m' })));
+    expect(again).toMatchObject({ kind: 'scheduled', nodeName: 'b' });
+  });
+
+  it('keeps victims to the minimum', () => {
+    const f = fixture();
+    f.add([makeNode('a', { cpu: '2' })], [bound('x', 'a', '1', 1), bound('y', 'a', '1', 2)]);
+    const r = algorithm(f).schedule(f.info(makePod('p', { priority: 100 }, { cpu: '1' })));
+    expect(r).toMatchObject({ nominatedNodeName: 'a' });
+    if (r.kind !== 'unschedulable') return;
+    expect(r.victims!.map((v) => v.pod.metadata.name)).toEqual(['x']);
+  });
+
+  it('finds no victims among pods of equal or higher priority', () => {
+    const f = fixture();
+    f.add([makeNode('a', { cpu: '1' })], [bound('x', 'a', '1', 100)]);
+    const r = algorithm(f).schedule(f.info(makePod('p', { priority: 100 }, { cpu: '1' })));
+    expect(r).toMatchObject({ message: '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.' });
+    expect(r.kind === 'unschedulable' && r.nominatedNodeName).toBeFalsy();
+  });
+});

@@ -12,7 +12,7 @@ import { fitErrorMessage, type Diagnosis } from './fit-error.js';
 
 export type ScheduleResult =
   | { kind: 'scheduled'; nodeName: string; evaluatedNodes: number; feasibleNodes: number }
-  | { kind: 'unschedulable'; message: string; diagnosis: Diagnosis; numAllNodes: number; plugins: Set<string> }
+  | { kind: 'unschedulable'; message: string; diagnosis: Diagnosis; numAllNodes: number; plugins: Set<string>; nominatedNodeName?: string; victims?: PodInfo[] }
   | { kind: 'error'; message: string };
 
 /** upstream defaults: score 50% of nodes at 100 nodes, 1/125 percent less per node, 5% floor, at least 100. */
@@ -131,13 +131,30 @@ export class Algorithm {
     return best;
   }
 
+  /** Every Filter plugin on one node with this cycle's state; null when the pod fits. */
+  runFilters(state: CycleState, pod: PodInfo, node: NodeInfo): Status | null {
+    for (const f of this.filters) {
+      const st = f.filter(state, pod, node);
+      if (st) {
+        st.plugin = f.name;
+        return st;
+      }
+    }
+    return null;
+  }
+
   private unschedulable(pod: PodInfo, state: CycleState, numAllNodes: number, d: Diagnosis, plugins: Set<string>): ScheduleResult {
+    let nominated: { nominatedNodeName?: string; victims?: PodInfo[] } = {};
     if (numAllNodes > 0) {
       for (const p of this.postFilters) {
-        const r = p.postFilter(state, pod, d.nodeToStatus, numAllNodes);
+        const r = p.postFilter(state, pod, d.nodeToStatus, numAllNodes, (n) => this.runFilters(state, pod, n));
+        if (r.nominatedNodeName) {
+          nominated = { nominatedNodeName: r.nominatedNodeName, victims: r.victims ?? [] };
+          break;
+        }
         if (r.message) { d.postFilterMsg = r.message; break; }
       }
     }
-    return { kind: 'unschedulable', message: fitErrorMessage(numAllNodes, d), diagnosis: d, numAllNodes, plugins };
+    return { kind: 'unschedulable', message: fitErrorMessage(numAllNodes, d), diagnosis: d, numAllNodes, plugins, ...nominated };
   }
 }

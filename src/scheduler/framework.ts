@@ -44,6 +44,8 @@ export interface Handle {
   parser: QuantityParser;
   /** A namespace's labels (for namespaceSelector); undefined if unknown. */
   namespaceLabels(ns: string): Record<string, string> | undefined;
+  /** The pod's effective priority (spec.priority, else resolved from its PriorityClass). */
+  priorityOf(pod: PodInfo['pod']): number;
 }
 
 export interface Plugin { readonly name: string }
@@ -59,10 +61,17 @@ export interface FilterPlugin extends Plugin {
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): Result;
 }
 
-export interface PostFilterResult { message?: string; nominatedNodeName?: string }
+export interface PostFilterResult {
+  /** Set when the plugin could not help: appended to the FitError message. */
+  message?: string;
+  /** Preemption: the node the pod should get once `victims` are gone. */
+  nominatedNodeName?: string;
+  victims?: PodInfo[];
+}
 
 export interface PostFilterPlugin extends Plugin {
-  postFilter(state: CycleState, pod: PodInfo, statuses: ReadonlyMap<string, Status>, numAllNodes: number): PostFilterResult;
+  /** `runFilters` re-runs every Filter plugin (with this cycle's state) on a node, e.g. a simulated one. */
+  postFilter(state: CycleState, pod: PodInfo, statuses: ReadonlyMap<string, Status>, numAllNodes: number, runFilters: (node: NodeInfo) => Status | null): PostFilterResult;
 }
 
 export interface PreScorePlugin extends Plugin {

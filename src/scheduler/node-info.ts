@@ -39,6 +39,21 @@ export class NodeInfo {
     this.preferNoScheduleTaints = this.taints.filter((t) => t.effect === 'PreferNoSchedule').length;
   }
 
+  /** A copy to simulate on (preemption): same node, same pods, independent aggregates. */
+  clone(): NodeInfo {
+    const c = new NodeInfo(this.name);
+    c.node = this.node;
+    c.allocatable = this.allocatable;
+    c.allowedPods = this.allowedPods;
+    c.taints = this.taints;
+    c.labels = this.labels;
+    c.allocatableCPU = this.allocatableCPU;
+    c.allocatableMemory = this.allocatableMemory;
+    c.preferNoScheduleTaints = this.preferNoScheduleTaints;
+    for (const p of this.pods.values()) c.addPod(p);
+    return c;
+  }
+
   addPod(p: PodInfo): void {
     this.pods.set(p.key, p);
     this.apply(p, 1);

@@ -106,7 +106,11 @@ export class Scheduler {
     this.queue = new SchedulingQueue({ clock: this.clock, ...opts.queue });
     this.recorder = new EventRecorder({ transport: opts.transport, component: this.name, reportingInstance: opts.host ? `${this.name}-${opts.host}` : this.name, clock: this.clock, log: this.log });
     const nsLister = this.namespaces.lister;
-    const handle: Handle = { cache: this.cache, parser: this.parser, namespaceLabels: (ns) => nsLister.get(undefined, ns)?.metadata?.labels };
+    const handle: Handle = {
+      cache: this.cache, parser: this.parser,
+      namespaceLabels: (ns) => nsLister.get(undefined, ns)?.metadata?.labels,
+      priorityOf: (pod) => this.priorities.priority(pod),
+    };
     const plugins = (opts.plugins ?? defaultPlugins)(handle, this.client);
     const binder = plugins.find(isBind);
     if (!binder) throw new Error('scheduler profile has no Bind plugin');
@@ -254,7 +258,8 @@ export class Scheduler {
         q.unschedulablePlugins = result.plugins;
         this.log.debug('unable to schedule pod', { pod: info.key, reason: result.message });
         this.queue.addUnschedulable(q, cycle);
-        this.reportFailure(info.pod, 'Unschedulable', result.message);
+        if (result.nominatedNodeName) this.preempt(info.pod, result.nominatedNodeName, result.victims ?? []);
+        this.reportFailure(info.pod, 'Unschedulable', result.message, result.nominatedNodeName);
         return;
       case 'error':
         this.counts.errors++;
@@ -284,19 +289,36 @@ export class Scheduler {
     this.reportFailure(latest, 'SchedulerError', `Binding rejected: ${st.message()}`);
   }
 
-  /** The FailedScheduling event, and PodScheduled=False when the condition would change. */
-  private reportFailure(pod: Pod, reason: string, message: string): void {
+  /**
+   * Evicts the victims preemption chose (graceful delete, as upstream) with a Preempted event on
+   * each. The preemptor stays parked; the victims' deletions move it back to the queue.
+   */
+  private preempt(preemptor: Pod, nodeName: string, victims: PodInfo[]): void {
+    const pods = this.client.resource<Pod>(refs.pods);
+    for (const v of victims) {
+      const m = v.pod.metadata;
+      this.log.info('preempting pod', { victim: v.key, preemptor: podKey(preemptor), node: nodeName });
+      this.recorder.event(v.pod, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid ?? ''} on node ${nodeName}`);
+      pods.delete(m.namespace, m.name, m.uid ? { preconditions: { uid: m.uid } } : undefined).catch((e) => {
+        if (!isNotFound(e) && !isConflict(e)) this.log.warn('could not delete preemption victim', { victim: v.key, err: e });
+      });
+    }
+  }
+
+  /** The FailedScheduling event, and PodScheduled=False (and nominatedNodeName) when they would change. */
+  private reportFailure(pod: Pod, reason: string, message: string, nominatedNodeName?: string): void {
     this.recorder.event(pod, 'Warning', 'FailedScheduling', message);
     const latest = this.pods.lister.get(pod.metadata.namespace, pod.metadata.name) ?? pod;
     const cur = latest.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (cur && cur.status === 'False' && cur.reason === reason && cur.message === message) return;
+    const nominationChanges = nominatedNodeName !== undefined && latest.status?.nominatedNodeName !== nominatedNodeName;
+    if (!nominationChanges && cur && cur.status === 'False' && cur.reason === reason && cur.message === message) return;
     const cond: PodCondition = {
       type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null,
       lastTransitionTime: cur && cur.status === 'False' ? (cur.lastTransitionTime ?? rfc3339(this.clock.now())) : rfc3339(this.clock.now()),
     };
     const m = pod.metadata;
     this.client.resource<Pod>(refs.pods)
-      .patch(m.namespace, m.name, 'strategic', { status: { conditions: [cond] } }, { subresource: 'status' })
+      .patch(m.namespace, m.name, 'strategic', { status: { conditions: [cond], ...(nominationChanges ? { nominatedNodeName } : {}) } }, { subresource: 'status' })
       .catch((e) => {
         if (!isNotFound(e) && !isConflict(e)) this.log.warn('could not update pod condition', { pod: podKey(pod), err: e });
       });

@@ -40,7 +40,7 @@ export function fixture(nsLabels: Record<string, Record<string, string>> = {}): 
   const cache = new SchedulerCache(parser);
   return {
     parser, cache,
-    handle: { cache, parser, namespaceLabels: (ns) => nsLabels[ns] },
+    handle: { cache, parser, namespaceLabels: (ns) => nsLabels[ns], priorityOf: (pod) => pod.spec.priority ?? 0 },
     info: (pod) => newPodInfo(parser, pod),
     add(nodes, pods = []) {
       for (const n of nodes) cache.setNode(n);

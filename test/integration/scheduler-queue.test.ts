@@ -77,3 +77,28 @@ describe('scheduler queueing', () => {
     expect(await c.nodeOf('next')).toBe('n1');
   });
 });
+
+describe('scheduler preemption', () => {
+  it('evicts a lower-priority pod for a higher-priority one and nominates the node', async () => {
+    c = await startCluster();
+    await c.t.client.resource({ group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses', namespaced: false })
+      .create(undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 });
+    await c.node('n1', { cpu: '1' });
+    await c.pod('low', {}, { cpu: '800m' });
+    expect(await c.nodeOf('low')).toBe('n1');
+    await c.pod('high', { priorityClassName: 'high' }, { cpu: '800m' });
+    const nominated = await c.waitFor(async () => (await c!.get('high')).status?.nominatedNodeName);
+    expect(nominated).toBe('n1');
+    // No kubelet here: finish the graceful deletion the scheduler started.
+    const pods = c.t.client.resource(podsRef);
+    await c.waitFor(async () => {
+      const low = await pods.get('default', 'low').catch(() => undefined);
+      return !low || low.metadata.deletionTimestamp ? true : undefined;
+    });
+    await pods.delete('default', 'low', { gracePeriodSeconds: 0 }).catch(() => {});
+    expect(await c.nodeOf('high')).toBe('n1');
+    const ev = await c.waitFor(async () => (await c!.t.client.resource<CoreEvent>(eventsRef).list('default')).items.find((e) => e.reason === 'Preempted'));
+    expect(ev).toMatchObject({ involvedObject: { name: 'low' }, type: 'Normal' });
+    expect(ev.message).toMatch(/^Preempted by pod [0-9a-f-]+ on node n1$/);
+  });
+});
