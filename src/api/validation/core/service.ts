@@ -53,6 +53,13 @@ export function validateServiceSpec(svc: J): FieldError[] {
   errs.push(...oneOf(spec.type, 'spec.type', serviceTypes));
   const cip = s(spec.clusterIP);
   if (cip && cip !== 'None') errs.push(...isValidIP(cip).map((m) => fieldErrors.invalid('spec.clusterIP', cip, m)));
+  if (cip === 'None' && (type === 'NodePort' || type === 'LoadBalancer')) {
+    errs.push(fieldErrors.invalid('spec.clusterIPs[0]', cip, `may not be set to 'None' for ${type} services`));
+  }
+  if (s(spec.loadBalancerIP)) {
+    if (type !== 'LoadBalancer') errs.push(fieldErrors.forbidden('spec.loadBalancerIP', 'may only be used when `type` is \'LoadBalancer\''));
+    else errs.push(...isValidIP(s(spec.loadBalancerIP)).map((m) => fieldErrors.invalid('spec.loadBalancerIP', s(spec.loadBalancerIP), m)));
+  }
   (arr(spec.clusterIPs) ?? []).forEach((ip, i) => {
     const v = s(ip);
     if (v && v !== 'None') errs.push(...isValidIP(v).map((m) => fieldErrors.invalid(`spec.clusterIPs[${i}]`, v, m)));
