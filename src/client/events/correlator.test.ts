@@ -56,3 +56,16 @@ describe('EventCorrelator', () => {
     expect(c.correlate(ev('z', 'R9')).action).toBe('create');
   });
 });
+
+describe('EventCorrelator aggregation', () => {
+  it('folds the tenth distinct message for one object and reason into a combined event', () => {
+    const c = new EventCorrelator({ clock: fakeClock(), burst: 100 });
+    for (let i = 0; i < 9; i++) expect(c.correlate(ev(`e${i}`, 'FailedScheduling', `msg ${i}`))).toMatchObject({ action: 'create', event: { message: `msg ${i}` } });
+    const tenth = c.correlate(ev('e9', 'FailedScheduling', 'msg 9'));
+    expect(tenth).toMatchObject({ action: 'create', event: { message: '(combined from similar events): msg 9', metadata: { name: 'e9' } } });
+    const eleventh = c.correlate(ev('e10', 'FailedScheduling', 'msg 10'));
+    expect(eleventh).toMatchObject({ action: 'patch', event: { metadata: { name: 'e9' } }, patch: { count: 2, message: '(combined from similar events): msg 10' } });
+    // Another reason is counted on its own.
+    expect(c.correlate(ev('x', 'Scheduled', 'ok')).action).toBe('create');
+  });
+});

@@ -1,7 +1,8 @@
 // Client-side event correlation as upstream's record.EventCorrelator: a per-object spam filter
 // (token bucket: 25 events, then one more every 5 minutes) and deduplication — the same
 // (source, involvedObject, type, reason, message) seen again within the window bumps `count` and
-// `lastTimestamp` on the existing Event instead of creating another one.
+// `lastTimestamp` on the existing Event instead of creating another one; ten different messages
+// for the same (object, type, reason) fold into one "(combined from similar events)" Event.
 import type { Clock } from '../clock.js';
 import type { CoreEvent } from './types.js';
 
@@ -25,8 +26,15 @@ export type Correlation =
 interface Seen { name: string; count: number; firstTimestamp: string; lastSeenMs: number }
 interface Bucket { tokens: number; lastMs: number }
 
+/** upstream's aggregator: this many distinct messages for one (object, type, reason) fold into one event. */
+const maxSimilarEvents = 10;
+const combinedPrefix = '(combined from similar events): ';
+
+interface Similar { messages: Set<string>; lastMs: number }
+
 export class EventCorrelator {
   private readonly seen = new Map<string, Seen>();
+  private readonly similar = new Map<string, Similar>();
   private readonly buckets = new Map<string, Bucket>();
   private readonly burst: number;
   private readonly qps: number;
@@ -44,7 +52,8 @@ export class EventCorrelator {
   correlate(event: CoreEvent): Correlation {
     const now = this.opts.clock.now();
     if (!this.allow(spamKey(event), now)) return { action: 'drop' };
-    const key = dedupKey(event);
+    const { event: ev, key } = this.aggregate(event, now);
+    event = ev;
     const prev = this.seen.get(key);
     if (prev && now - prev.lastSeenMs < this.windowMs) {
       prev.count++;
@@ -61,6 +70,25 @@ export class EventCorrelator {
     touch(this.seen, key, { name: event.metadata.name, count: 1, firstTimestamp: event.firstTimestamp, lastSeenMs: now });
     evict(this.seen, this.cacheSize);
     return { action: 'create', event };
+  }
+
+  /**
+   * upstream EventAggregator: events for one object with the same type and reason but many
+   * different messages (a FailedScheduling message that changes as nodes come and go) become one
+   * "(combined from similar events): …" event, deduplicated by the message-less key.
+   */
+  private aggregate(event: CoreEvent, now: number): { event: CoreEvent; key: string } {
+    const aggKey = [objectPart(event), event.type, event.reason, event.reportingComponent, event.reportingInstance].join('\u0000');
+    let rec = this.similar.get(aggKey);
+    if (!rec || now - rec.lastMs > this.windowMs) rec = { messages: new Set(), lastMs: now };
+    rec.messages.add(event.message);
+    rec.lastMs = now;
+    touch(this.similar, aggKey, rec);
+    evict(this.similar, this.cacheSize);
+    if (rec.messages.size < maxSimilarEvents) return { event, key: dedupKey(event) };
+    // Keep the set just under the threshold, as upstream pops one key each time.
+    rec.messages.delete(rec.messages.values().next().value as string);
+    return { event: { ...event, message: combinedPrefix + event.message }, key: `combined\u0000${aggKey}` };
   }
 
   private allow(key: string, now: number): boolean {
