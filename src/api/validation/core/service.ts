@@ -56,9 +56,8 @@ export function validateServiceSpec(svc: J): FieldError[] {
   if (cip === 'None' && (type === 'NodePort' || type === 'LoadBalancer')) {
     errs.push(fieldErrors.invalid('spec.clusterIPs[0]', cip, `may not be set to 'None' for ${type} services`));
   }
-  if (s(spec.loadBalancerIP)) {
-    if (type !== 'LoadBalancer') errs.push(fieldErrors.forbidden('spec.loadBalancerIP', 'may only be used when `type` is \'LoadBalancer\''));
-    else errs.push(...isValidIP(s(spec.loadBalancerIP)).map((m) => fieldErrors.invalid('spec.loadBalancerIP', s(spec.loadBalancerIP), m)));
+  if (s(spec.loadBalancerIP) && type === 'LoadBalancer') {
+    errs.push(...isValidIP(s(spec.loadBalancerIP)).map((m) => fieldErrors.invalid('spec.loadBalancerIP', s(spec.loadBalancerIP), m)));
   }
   (arr(spec.clusterIPs) ?? []).forEach((ip, i) => {
     const v = s(ip);
