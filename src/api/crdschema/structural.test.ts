@@ -24,10 +24,11 @@ describe('validateStructuralSchema', () => {
   });
 
   it('reports missing and wrong types with upstream paths', () => {
+    // Structural errors come sorted, as upstream sorts them.
     expect(check({ properties: { spec: { properties: { a: {} } } } })).toEqual([
-      `${P}.type: Required value: must not be empty at the root`,
-      `${P}.properties[spec].type: Required value: must not be empty for specified object fields`,
       `${P}.properties[spec].properties[a].type: Required value: must not be empty for specified object fields`,
+      `${P}.properties[spec].type: Required value: must not be empty for specified object fields`,
+      `${P}.type: Required value: must not be empty at the root`,
     ]);
     expect(check({ type: 'string' })).toEqual([`${P}.type: Invalid value: "string": must be object at the root`]);
     expect(check({ type: 'object', properties: { l: { type: 'array' }, m: { type: 'array', items: {} } } })).toEqual([
@@ -40,7 +41,6 @@ describe('validateStructuralSchema', () => {
     expect(check({
       type: 'object',
       properties: {
-        a: { type: 'string', 'x-kubernetes-int-or-string': true },
         b: { type: 'object', 'x-kubernetes-preserve-unknown-fields': false },
         c: { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'bag' },
         d: { type: 'array', items: { type: 'object', properties: { k: { type: 'string' } } }, 'x-kubernetes-list-type': 'map' },
@@ -48,7 +48,6 @@ describe('validateStructuralSchema', () => {
         f: { type: 'object', properties: { x: { type: 'string' } }, additionalProperties: { type: 'string' } },
       },
     })).toEqual([
-      `${P}.properties[a].type: Invalid value: "string": must be empty if x-kubernetes-int-or-string is true`,
       `${P}.properties[b].x-kubernetes-preserve-unknown-fields: Invalid value: false: must be true or undefined`,
       `${P}.properties[c].x-kubernetes-list-type: Unsupported value: "bag": supported values: "atomic", "set", "map"`,
       `${P}.properties[d].x-kubernetes-list-map-keys: Required value: must not be empty if x-kubernetes-list-type is map`,
@@ -57,11 +56,32 @@ describe('validateStructuralSchema', () => {
     ]);
   });
 
-  it('reports rules that do not compile', () => {
-    const errs = check({ type: 'object', 'x-kubernetes-validations': [{ rule: 'self.a ==' }, { rule: 'undefinedVar > 1' }, { rule: '' }, { rule: 'true', reason: 'Nope' }] });
-    expect(errs[0]).toMatch(new RegExp(`^${P.replace(/[.[\]]/g, '\\$&')}\\.x-kubernetes-validations\\[0\\]\\.rule: Invalid value: "self.a ==": compilation failed: `));
-    expect(errs[1]).toMatch(/x-kubernetes-validations\[1\]\.rule: Invalid value: "undefinedVar > 1": compilation failed: undeclared reference to: undefinedVar/);
-    expect(errs[2]).toBe(`${P}.x-kubernetes-validations[2].rule: Required value`);
-    expect(errs[3]).toBe(`${P}.x-kubernetes-validations[3].reason: Unsupported value: "Nope": supported values: "FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"`);
+  it('reports an empty rule before compiling any', () => {
+    expect(check({ type: 'object', 'x-kubernetes-validations': [{ rule: 'self.a ==' }, { rule: '' }] })).toEqual([
+      `${P}.x-kubernetes-validations[1].rule: Required value: rule is not specified`,
+    ]);
+  });
+
+  it('reports rules that do not compile, bad reasons and oldSelf on uncorrelatable items', () => {
+    const errs = check({
+      type: 'object',
+      'x-kubernetes-validations': [{ rule: 'self.a ==' }, { rule: 'undefinedVar > 1' }, { rule: 'true', reason: 'Nope' }],
+      properties: { l: { type: 'array', items: { type: 'object', properties: { x: { type: 'string' } }, 'x-kubernetes-validations': [{ rule: 'self.x == oldSelf.x' }] } } },
+    });
+    expect(errs).toHaveLength(4);
+    expect(errs[0]).toBe(`${P}.properties[l].items.x-kubernetes-validations[0].rule: Invalid value: "self.x == oldSelf.x": oldSelf cannot be used on the uncorrelatable portion of the schema within ${P}.properties[l]`);
+    expect(errs[1]!.startsWith(`${P}.x-kubernetes-validations[0].rule: Invalid value: "self.a ==": compilation failed: `)).toBe(true);
+    expect(errs[2]).toBe(`${P}.x-kubernetes-validations[1].rule: Invalid value: "undefinedVar > 1": compilation failed: undeclared reference to: undefinedVar`);
+    expect(errs[3]).toBe(`${P}.x-kubernetes-validations[2].reason: Unsupported value: "Nope": supported values: "FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"`);
+  });
+
+  it('restricts root metadata, junctors and patterns', () => {
+    expect(check({ type: 'object', properties: { metadata: { type: 'object', properties: { labels: { type: 'object' } } }, spec: { type: 'object', properties: { p: { type: 'string', pattern: '(?=a)' } }, anyOf: [{ type: 'string' }] } } })).toEqual([
+      `${P}.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified`,
+      `${P}.properties[spec].anyOf[0].type: Forbidden: must be empty to be structural`,
+      `${P}.properties[spec].properties[p].pattern: Invalid value: "(?=a)": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?=\``,
+    ]);
+    expect(check({ type: 'object', properties: { metadata: { type: 'object', properties: { name: { type: 'string', maxLength: 20 } } } } })).toEqual([]);
+    expect(check({ type: 'object', properties: { p: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] } } })).toEqual([]);
   });
 });
