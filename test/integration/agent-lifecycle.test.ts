@@ -143,6 +143,18 @@ describe('node agent: pod lifecycle on the process runtime', () => {
     expect(readFileSync(`${dir}/log`, 'utf8')).toBe('poststart\nprestop\nterm\n');
   });
 
+  it('rejects a pod whose hostPort is taken on the node', async () => {
+    const spec = { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '30'], ports: [{ containerPort: 18080, hostPort: 18080 }] }] };
+    await env.pods.create('default', pod('port-a', spec));
+    await podWhere(env, 'port-a', (x) => x.status?.phase === 'Running');
+    await env.pods.create('default', pod('port-b', spec));
+    const b = await podWhere(env, 'port-b', (x) => x.status?.phase === 'Failed');
+    expect(b.status!.reason).toBe('NodePorts');
+    expect(b.status!.message).toMatch(/^Pod was rejected: /);
+    await env.pods.delete('default', 'port-b');
+    await waitFor(async () => env.pods.get('default', 'port-b').then(() => undefined, () => true), 5000, 'rejected pod removed');
+  });
+
   it('fails a pod past activeDeadlineSeconds', async () => {
     await env.pods.create('default', pod('late', { activeDeadlineSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '30'] }] }));
     const p = await podWhere(env, 'late', (x) => x.status?.phase === 'Failed', 8000);

@@ -19,6 +19,8 @@ describe('node agent restart', () => {
     const loop = ['sh', '-c', 'trap "exit 0" TERM; while true; do echo tick; sleep 0.1; done'];
     await env.pods.create('default', pod('keeper', { containers: [{ name: 'c', image: 'busybox', command: loop }] }));
     await env.pods.create('default', pod('doomed', { containers: [{ name: 'c', image: 'busybox', command: loop }] }));
+    await env.pods.create('default', pod('done', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo fine'] }] }));
+    const doneBefore = await podWhere(env, 'done', (p) => p.status?.phase === 'Succeeded');
     const before = await podWhere(env, 'keeper', ready);
     await podWhere(env, 'doomed', ready);
     const keeper = await pidOf(env, 'keeper');
@@ -37,6 +39,11 @@ describe('node agent restart', () => {
     expect(cs.containerID).toBe(before.status!.containerStatuses[0].containerID);
     expect(isSameLiveProcess(keeper.pid, undefined)).toBe(true);
     expect((await pidOf(env, 'keeper')).pid).toBe(keeper.pid);
+    // A pod that finished before the restart keeps its status and is not run again.
+    await new Promise((r) => setTimeout(r, 300));
+    const doneAfter = await env.pods.get('default', 'done') as any;
+    expect(doneAfter.status.phase).toBe('Succeeded');
+    expect(doneAfter.status.containerStatuses).toEqual(doneBefore.status!.containerStatuses);
 
     // The re-adopted process still stops gracefully on deletion.
     await env.pods.delete('default', 'keeper');

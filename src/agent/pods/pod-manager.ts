@@ -62,11 +62,36 @@ export class PodManager {
   private upsert(pod: PodObject, adopt: Map<string, string>): void {
     let w = this.workers.get(pod.metadata.uid);
     if (!w) {
-      w = new PodWorker(pod, this.ctx, adopt.get(pod.metadata.uid));
+      const sandbox = adopt.get(pod.metadata.uid);
+      w = new PodWorker(pod, this.ctx, sandbox);
       adopt.delete(pod.metadata.uid);
+      const fresh = !sandbox && !pod.metadata.deletionTimestamp && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+      const conflict = fresh ? this.hostPortConflict(pod) : undefined;
       this.workers.set(pod.metadata.uid, w);
+      if (conflict) {
+        w.reject('NodePorts', `Pod was rejected: Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports (${conflict})`);
+        return;
+      }
     }
     w.update(pod);
+  }
+
+  /** Light admission: a hostPort already taken by an active pod on this node (the scheduler checks this too). */
+  private hostPortConflict(pod: PodObject): string | undefined {
+    const ports = (p: PodObject) => p.spec.containers.flatMap((c) => (c.ports ?? []).filter((x) => x.hostPort).map((x) => ({ ip: x.hostIP || '0.0.0.0', protocol: x.protocol ?? 'TCP', port: x.hostPort! })));
+    const wanted = ports(pod);
+    if (wanted.length === 0) return undefined;
+    for (const w of this.workers.values()) {
+      if (!w.active || w.uid === pod.metadata.uid) continue;
+      for (const used of ports(w.currentPod)) {
+        for (const want of wanted) {
+          if (want.port === used.port && want.protocol === used.protocol && (want.ip === used.ip || want.ip === '0.0.0.0' || used.ip === '0.0.0.0')) {
+            return `${want.protocol}/${want.port}`;
+          }
+        }
+      }
+    }
+    return undefined;
   }
 
   private async relist(): Promise<void> {

@@ -36,6 +36,7 @@ export class PodWorker {
   private statuses = new Map<string, ContainerStatus>();
   private terminal?: PodView['terminal'];
   private initialized = false;
+  private keepApiStatus = false;
   private stoppingSidecars = false;
   private startTime?: string;
   private lastPosted = '';
@@ -61,6 +62,18 @@ export class PodWorker {
     const cur = this.statuses.get(s.currentId);
     const prev = s.previousId ? this.statuses.get(s.previousId) : undefined;
     return { id: s.currentId, logPath: cur?.logPath ?? this.logPath(s, s.attempt), previousLogPath: prev?.logPath, spec: s.spec };
+  }
+
+  /** Admission refused the pod: it ends Failed without running (upstream: "Pod was rejected"). */
+  reject(reason: string, message: string): void {
+    this.terminal = { phase: 'Failed', reason, message };
+    this.event('Warning', reason, message);
+    this.trigger();
+  }
+
+  /** Active: admitted and not finished (its host ports are taken). */
+  get active(): boolean {
+    return !this.terminal && !this.finished;
   }
 
   update(pod: PodObject): void {
@@ -129,12 +142,19 @@ export class PodWorker {
   private async sync(): Promise<void> {
     const pod = this.pod;
     if (this.objectGone || pod.metadata.deletionTimestamp) return this.terminate();
-    if (this.terminal) return;
+    if (this.terminal) {
+      // A finished pod's status stays as posted (or as found, when it finished before this agent).
+      if (this.keepApiStatus) return;
+      if (this.slots.length === 0) await this.setup();
+      await this.postStatus();
+      return;
+    }
     if (this.slots.length === 0) await this.setup();
     const apiPhase = pod.status?.phase;
     if (!this.sandboxId && (apiPhase === 'Succeeded' || apiPhase === 'Failed')) {
       // Finished before this agent started: nothing to run again.
       this.terminal = { phase: apiPhase };
+      this.keepApiStatus = true;
       return;
     }
     if (this.deadlineExceeded()) {
@@ -183,7 +203,7 @@ export class PodWorker {
       slot.currentId = mine[0].id;
       slot.attempt = mine[0].attempt;
       slot.previousId = mine[1]?.id;
-      slot.imageID = mine[0].imageRef ?? '';
+      slot.imageID = await this.ctx.images.pullImage({ image: slot.spec.image ?? '' });
       for (const old of mine.slice(2)) await this.ctx.runtime.removeContainer(old.id);
       if (mine[0].state === 'running') this.startProbes(slot);
     }
