@@ -7,7 +7,7 @@ import { NodeInfo } from './node-info.js';
 import { hasAffinityTerms, newPodInfo, podKey, type PodInfo } from './pod-info.js';
 import type { QuantityParser } from './resources.js';
 
-interface PodState { nodeName: string; assumed: boolean }
+interface PodState { nodeName: string; assumed: boolean; uid?: string }
 
 export class SchedulerCache {
   private readonly infos = new Map<string, NodeInfo>();
@@ -70,7 +70,7 @@ export class SchedulerCache {
     const st = this.podStates.get(key);
     if (st) this.removeFrom(st.nodeName, key);
     this.addTo(nodeName, newPodInfo(this.parser, pod));
-    this.podStates.set(key, { nodeName, assumed: false });
+    this.podStates.set(key, { nodeName, assumed: false, uid: pod.metadata.uid });
   }
 
   /** Returns whether the pod was cached. */
@@ -88,19 +88,25 @@ export class SchedulerCache {
     const st = this.podStates.get(info.key);
     if (st) this.removeFrom(st.nodeName, info.key);
     this.addTo(nodeName, info);
-    this.podStates.set(info.key, { nodeName, assumed: true });
+    this.podStates.set(info.key, { nodeName, assumed: true, uid: info.pod.metadata.uid });
   }
 
-  /** Undoes assume() after a failed binding, unless the watch has confirmed the pod meanwhile. */
-  forget(key: string): void {
+  /**
+   * Undoes assume() after a failed binding (or the pod's deletion), unless the watch has
+   * confirmed the pod meanwhile. With `uid`, only that incarnation of the name is forgotten.
+   */
+  forget(key: string, uid?: string): void {
     const st = this.podStates.get(key);
     if (!st || !st.assumed) return;
+    if (uid !== undefined && st.uid !== uid) return;
     this.removeFrom(st.nodeName, key);
     this.podStates.delete(key);
   }
 
-  isAssumedOrBound(key: string): boolean {
-    return this.podStates.has(key);
+  /** Whether this pod (this uid, when given: a re-created pod of the same name is another pod) is placed. */
+  isAssumedOrBound(key: string, uid?: string): boolean {
+    const st = this.podStates.get(key);
+    return st !== undefined && (uid === undefined || st.uid === undefined || st.uid === uid);
   }
 
   private addTo(nodeName: string, p: PodInfo): void {

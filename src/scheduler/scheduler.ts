@@ -172,6 +172,8 @@ export class Scheduler {
           this.queue.moveAllToActiveOrBackoff(eventPlugins.assignedPodDelete);
         } else {
           this.queue.delete(podKey(pod));
+          // Deleted while its binding was in flight: its room is free again.
+          this.cache.forget(podKey(pod), pod.metadata.uid);
         }
       },
     });
@@ -204,7 +206,7 @@ export class Scheduler {
       return;
     }
     if (this.pending(pod)) {
-      if (this.cache.isAssumedOrBound(podKey(pod))) return; // bound by us; the watch has not caught up
+      if (this.cache.isAssumedOrBound(podKey(pod), pod.metadata.uid)) return; // bound by us; the watch has not caught up
       const info = newPodInfo(this.parser, pod);
       if (old) this.queue.update(info, this.priorities.priority(pod), schedulingRelevantChange(old, pod));
       else this.queue.add(info, this.priorities.priority(pod));
@@ -238,7 +240,7 @@ export class Scheduler {
   private scheduleOne(q: QueuedPodInfo, signal: AbortSignal): void {
     const info = q.info;
     const cycle = this.queue.cycle;
-    if (q.gone || !this.pending(info.pod) || this.cache.isAssumedOrBound(info.key)) {
+    if (q.gone || !this.pending(info.pod) || this.cache.isAssumedOrBound(info.key, info.pod.metadata.uid)) {
       this.queue.done(info.key);
       return;
     }
@@ -279,7 +281,7 @@ export class Scheduler {
       this.recorder.event(info.pod, 'Normal', 'Scheduled', `Successfully assigned ${m.namespace}/${m.name} to ${nodeName}`);
       return;
     }
-    this.cache.forget(info.key);
+    this.cache.forget(info.key, info.pod.metadata.uid);
     if (signal.aborted) return;
     const latest = this.pods.lister.get(info.pod.metadata.namespace, info.pod.metadata.name);
     if (!latest || !this.pending(latest)) return; // deleted or bound meanwhile: nothing to retry
