@@ -255,3 +255,12 @@ describe('pod status', () => {
     expect(validateStatusUpdate('', 'v1', 'Pod', withStatus({ terminated: { exitCode: 1 } }), withStatus({ running: {} }), { namespaced: true })).toEqual([]);
   });
 });
+
+describe('update comparisons', () => {
+  it('treat spelled-out zero values like absent ones', () => {
+    const spec = { containers: [{ name: 'c', image: 'i', imagePullPolicy: 'Always', terminationMessagePolicy: 'File' }], restartPolicy: 'Always', dnsPolicy: 'ClusterFirst' };
+    const old: KubeObject = { metadata: { name: 'p', namespace: 'd', resourceVersion: '1' }, spec };
+    const next: KubeObject = { ...old, spec: { ...spec, nodeName: '', hostNetwork: false, volumes: [] } };
+    expect(validateObjectUpdate('', 'v1', 'Pod', next, old, { namespaced: true })).toEqual([]);
+  });
+});

@@ -95,3 +95,20 @@ export function semanticEqual(a: unknown, b: unknown): boolean {
 export function sortedKeys(m: J | Record<string, string>): string[] {
   return Object.keys(m).sort();
 }
+
+/**
+ * Equality of typed specs as upstream compares its Go structs: besides what semanticEqual
+ * ignores, a field holding its zero value ("", false, 0) equals an absent one. Used for
+ * "may not change" checks so a client spelling out zero values is not refused.
+ */
+export function specEqual(a: unknown, b: unknown): boolean {
+  const zero = (x: unknown): boolean => x === undefined || x === null || x === '' || x === false || x === 0
+    || (Array.isArray(x) && x.length === 0) || (isObj(x) && Object.keys(x).every((k) => zero(x[k])));
+  if (zero(a) && zero(b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => specEqual(x, b[i]));
+  if (isObj(a) && isObj(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (!specEqual(a[k], b[k])) return false;
+    return true;
+  }
+  return a === b;
+}

@@ -4,7 +4,7 @@ import { FieldError, fieldErrors } from '../../errors.js';
 import { intOrPercentValue, isNotMoreThan100Percent, validateImmutableSelector, validateIntOrPercent, validateLabels, validateNonnegative } from '../common.js';
 import { validatePodTemplateSpec } from '../core/pod.js';
 import type { KindRules } from '../rules.js';
-import { arr, isObj, s, semanticEqual, type J } from '../value.js';
+import { arr, isObj, s, semanticEqual, specEqual, type J } from '../value.js';
 import { mismatchError, templateLabels, validateControllerTemplate, validateWorkloadSelector } from './template.js';
 
 const specOf = (o: J): J => (isObj(o.spec) ? o.spec : {});
@@ -177,7 +177,7 @@ export const statefulSetRules: KindRules = {
     const a: J = { ...specOf(o) };
     const b: J = { ...specOf(old) };
     for (const f of mutableStatefulSetFields) { delete a[f]; delete b[f]; }
-    if (!semanticEqual(a, b)) {
+    if (!specEqual(a, b)) {
       errs.push(fieldErrors.forbidden('spec', "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
     }
     return errs;

@@ -6,7 +6,7 @@ import { validatePodTemplateSpec } from '../core/pod.js';
 import { mismatchError, templateLabels } from '../apps/template.js';
 import { isDNS1123Label } from '../names.js';
 import type { KindRules } from '../rules.js';
-import { isObj, s, semanticEqual, type J } from '../value.js';
+import { isObj, s, specEqual, type J } from '../value.js';
 
 /** The rules common to a Job's spec and a CronJob's job template; `p` is the spec's path. */
 export function validateJobSpecCommon(spec: J, p: string): FieldError[] {
@@ -142,6 +142,6 @@ function validateTemplateUpdate(spec: J, oldSpec: J, old: J): FieldError[] {
     const ps: J = isObj(t.spec) ? { ...t.spec, nodeSelector: undefined, tolerations: undefined, affinity: undefined, schedulingGates: undefined } : {};
     return { ...t, metadata: meta, spec: ps };
   };
-  if (semanticEqual(strip(spec.template), strip(oldSpec.template))) return [];
+  if (specEqual(strip(spec.template), strip(oldSpec.template))) return [];
   return [fieldErrors.invalid('spec.template', spec.template ?? null, 'field is immutable')];
 }

@@ -3,7 +3,7 @@
 import { FieldError, fieldErrors } from '../../errors.js';
 import { validateAnnotations, validateLabels } from '../common.js';
 import { isDNS1123Label } from '../names.js';
-import { arr, isObj, jsonEqual, s, semanticEqual, type J } from '../value.js';
+import { arr, isObj, jsonEqual, s, semanticEqual, specEqual, type J } from '../value.js';
 import { validatePodSpec } from './pod-spec.js';
 import { validatePodIPs } from './pod-status.js';
 
@@ -86,7 +86,7 @@ export function validatePodUpdate(pod: J, old: J): FieldError[] {
   if (typeof oldSpec.terminationGracePeriodSeconds === 'number' && oldSpec.terminationGracePeriodSeconds < 0 && munged.terminationGracePeriodSeconds === 1) {
     munged.terminationGracePeriodSeconds = oldSpec.terminationGracePeriodSeconds;
   }
-  if (!semanticEqual(munged, oldSpec)) {
+  if (!specEqual(munged, oldSpec)) {
     errs.push(fieldErrors.forbidden('spec', `pod updates may not change fields other than ${updatablePodSpecFields.join(',')}\n${specDiff(oldSpec, munged)}`));
   }
   return errs;

@@ -4,7 +4,7 @@ import { validateLabelSelector, validateNameWith } from '../common.js';
 import { nameIsDNSSubdomain } from '../names.js';
 import { quantityFormatError, quantityValue } from '../quantity-lite.js';
 import type { KindRules } from '../rules.js';
-import { arr, isObj, s, semanticEqual, type J } from '../value.js';
+import { arr, isObj, s, semanticEqual, specEqual, type J } from '../value.js';
 
 const accessModes = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 
@@ -65,7 +65,7 @@ export const pvcRules: KindRules = {
       }
       return out;
     };
-    if (!semanticEqual(mask(spec, oldSpec), mask(oldSpec, oldSpec))) {
+    if (!specEqual(mask(spec, oldSpec), mask(oldSpec, oldSpec))) {
       errs.push(fieldErrors.forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
     }
     const now = quantityValue(storageRequest(spec));
