@@ -65,7 +65,21 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
   const log = opts.log;
   const serving = opts.tls.cert && opts.tls.key ? { cert: opts.tls.cert, key: opts.tls.key } : createSelfSignedServingCertificate({ nodeName: opts.nodeName });
   const server: Server = createServer({ ...serving, ca: opts.tls.clientCA, requestCert: true, rejectUnauthorized: false });
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  // The subprotocol picked for each upgrade request. `ws` refuses `SPDY/3.1+portforward.k8s.io`
+  // (a '/' is not a token character), so that one is taken off the request before the handshake
+  // and put back on the 101 response.
+  const chosenFor = new WeakMap<IncomingMessage, string>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    handleProtocols: (_offered, req) => {
+      const p = chosenFor.get(req);
+      return p && p !== SPDY_PORTFORWARD_PROTOCOL ? p : false;
+    },
+  });
+  wss.on('headers', (headers: string[], req: IncomingMessage) => {
+    if (chosenFor.get(req) === SPDY_PORTFORWARD_PROTOCOL) headers.push(`Sec-WebSocket-Protocol: ${SPDY_PORTFORWARD_PROTOCOL}`);
+  });
   const sockets = new Set<Duplex>();
   server.on('connection', (s: Duplex) => {
     sockets.add(s);
@@ -168,10 +182,9 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
       const command = url.searchParams.getAll('command');
       if (route.kind === 'exec' && command.length === 0) return rejectUpgrade(socket, err(400, 'you must specify at least one command for the container'));
       const chosen = protocol;
-      const ws = await new Promise<WebSocket>((resolve) => {
-        wss.options.handleProtocols = () => (chosen === '' ? false : chosen);
-        wss.handleUpgrade(req, socket, head, resolve);
-      });
+      chosenFor.set(req, chosen);
+      if (chosen === SPDY_PORTFORWARD_PROTOCOL) delete req.headers['sec-websocket-protocol'];
+      const ws = await new Promise<WebSocket>((resolve) => wss.handleUpgrade(req, socket, head, resolve));
       const target = { runtime: c.runtime, containerId: c.containerId };
       const forward = (port: number, s: Duplex) => c.runtime.portForward(c.sandboxId, port, s);
       switch (route.kind) {

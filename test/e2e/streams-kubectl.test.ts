@@ -1,0 +1,163 @@
+// Real kubectl (1.32 on PATH, 1.33 from .tools/v33 when present) against the node proxy and the
+// agent endpoint: exec (piped stdin, non-zero exit codes), logs -f, cp (tar through exec) and
+// port-forward (SPDY/3.1 tunnelled in WebSocket). A small HTTPS front serves the pod and hands
+// the subresources to createNodeProxy; the "container" is the host (a fake runtime over sh).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { silentLogger } from '../../src/api/log.js';
+import { startAgentServer, type AgentServer } from '../../src/agent/server/index.js';
+import { HostFakeRuntime, createTestPki, fakeLocator } from '../../src/agent/streams/testing/fakes.js';
+import { podAndNode, startFakeApi, type FakeApi } from '../../src/apiserver/proxy/testing/fake-api.js';
+
+const v33 = resolve(__dirname, '../../.tools/v33/kubectl');
+const kubectls: [string, string][] = [];
+if (spawnSync('kubectl', ['version', '--client'], { timeout: 10_000 }).status === 0) kubectls.push(['kubectl 1.32 (PATH)', 'kubectl']);
+if (existsSync(v33)) kubectls.push(['kubectl 1.33', v33]);
+
+let dir: string;
+let runtime: HostFakeRuntime;
+let agent: AgentServer;
+let api: FakeApi;
+let echo: Server;
+let echoPort: number;
+
+function logLine(content: string): string {
+  return `${new Date().toISOString().replace('Z', '000000Z')} stdout F ${content}\n`;
+}
+
+beforeAll(async () => {
+  if (kubectls.length === 0) return;
+  dir = mkdtempSync(join(tmpdir(), 'kites-kubectl-streams-'));
+  const pki = await createTestPki();
+  runtime = new HostFakeRuntime(join(dir, 'web.log'));
+  writeFileSync(join(dir, 'web.log'), logLine('hello from the log'));
+  const locator = fakeLocator(runtime, { 'default/web': { containers: ['web'], logPath: () => join(dir, 'web.log') } });
+  agent = await startAgentServer({ host: '127.0.0.1', port: 0, tls: { clientCA: pki.clientCA }, locator, log: silentLogger });
+  const { pod, node } = podAndNode({ name: 'web', containers: ['web'], agentPort: agent.port });
+  const two = podAndNode({ name: 'two', containers: ['a', 'b'], agentPort: agent.port });
+  api = await startFakeApi({ pods: [pod, two.pod], nodes: [node], clientTls: pki.client, log: silentLogger, dir });
+  echo = createServer((s) => s.pipe(s));
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+  echoPort = (echo.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  await api?.close();
+  await agent?.close();
+  await runtime?.close();
+  await new Promise<void>((r) => (echo ? echo.close(() => r()) : r()));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function kubectl(bin: string, args: string[], input?: string, timeoutMs = 20_000): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(bin, ['--kubeconfig', api.kubeconfigPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(t);
+      resolve({ code, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
+  });
+}
+
+describe.skipIf(kubectls.length === 0).each(kubectls)('%s', (_name, bin) => {
+  it('exec: output, exit codes and piped stdin', async () => {
+    const ok = await kubectl(bin, ['exec', 'web', '--', 'sh', '-c', 'echo out; echo err >&2']);
+    expect(ok).toMatchObject({ code: 0, stdout: 'out\n', stderr: 'err\n' });
+    const failed = await kubectl(bin, ['exec', 'web', '--', 'sh', '-c', 'exit 3']);
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toContain('command terminated with exit code 3');
+    const piped = await kubectl(bin, ['exec', '-i', 'web', '--', 'sh', '-c', 'tr a-z A-Z; echo end'], 'piped input\n');
+    expect(piped).toMatchObject({ code: 0, stdout: 'PIPED INPUT\nend\n' });
+  }, 60_000);
+
+  it('exec: a container that is not in the pod', async () => {
+    const bad = await kubectl(bin, ['exec', 'web', '-c', 'nope', '--', 'true']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('container nope is not valid for pod web');
+  }, 60_000);
+
+  it('logs and logs -f (ends when the container exits)', async () => {
+    writeFileSync(join(dir, 'web.log'), logLine('hello from the log'));
+    const plain = await kubectl(bin, ['logs', 'web']);
+    expect(plain).toMatchObject({ code: 0, stdout: 'hello from the log\n' });
+    runtime.running = true;
+    const following = kubectl(bin, ['logs', '-f', 'web']);
+    await new Promise((r) => setTimeout(r, 700));
+    appendFileSync(join(dir, 'web.log'), logLine('appended'));
+    await new Promise((r) => setTimeout(r, 500));
+    runtime.running = false;
+    const f = await following;
+    runtime.running = true;
+    expect(f).toMatchObject({ code: 0, stdout: 'hello from the log\nappended\n' });
+  }, 60_000);
+
+  it('cp into and out of the container (tar through exec)', async () => {
+    const src = join(dir, `src-${Math.random().toString(36).slice(2)}.txt`);
+    writeFileSync(src, 'copied content\n');
+    const target = join(dir, `in-pod-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(target);
+    const up = await kubectl(bin, ['cp', src, `default/web:${target}/file.txt`]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(readFileSync(join(target, 'file.txt'), 'utf8')).toBe('copied content\n');
+    const back = join(dir, `back-${Math.random().toString(36).slice(2)}.txt`);
+    const down = await kubectl(bin, ['cp', `default/web:${target}/file.txt`, back]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(readFileSync(back, 'utf8')).toBe('copied content\n');
+  }, 60_000);
+
+  it('port-forward relays a TCP connection', async () => {
+    const child = spawn(bin, ['--kubeconfig', api.kubeconfigPath, 'port-forward', 'pod/web', `:${echoPort}`, ...(process.env.PF_DEBUG ? ['-v=9'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      const localPort = await new Promise<number>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no forwarding line: ${out} ${err}`)), 15_000);
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+          if (m) {
+            clearTimeout(t);
+            resolve(Number(m[1]));
+          }
+        });
+      });
+      for (const word of ['first', 'second']) {
+        const got = await new Promise<string>((resolve, reject) => {
+          const s = connect(localPort, '127.0.0.1');
+          let data = '';
+          const t = setTimeout(() => {
+            s.destroy();
+            reject(new Error(`no echo; kubectl said: ${err}`));
+          }, 10_000);
+          s.on('data', (b) => {
+            data += b.toString();
+            if (data === word) {
+              clearTimeout(t);
+              s.end();
+              resolve(data);
+            }
+          });
+          s.on('error', reject);
+          s.write(word);
+        });
+        expect(got).toBe(word);
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
