@@ -1,7 +1,8 @@
 // List-map keys with schema defaults. Upstream identifies a keyed list element by its key fields,
 // taking a key field's OpenAPI default when the element omits it (so an applied port
 // `{containerPort: 80}` is the live, defaulted `{containerPort: 80, protocol: TCP}`). The built-in
-// schema table has no defaults, so the ones that exist on list-map keys are listed here.
+// schema table has no defaults, so the ones that exist on list-map keys are listed here; schemas
+// that carry a `default` on the key field (custom resources) are used as they are.
 
 import { fieldElement, listElement, childTypeInfo, type Path, type TypeInfo } from '../fieldmanager/index.js';
 
@@ -19,11 +20,16 @@ const keyDefaults: Record<string, Record<string, unknown>> = {
 
 function defaultsFor(info: TypeInfo): Record<string, unknown> | undefined {
   if (info.kind !== 'keyedList' || info.element.kind !== 'struct') return undefined;
-  const name = info.element.node.message?.name ?? '';
-  const d = keyDefaults[name.slice(name.lastIndexOf('.') + 1)];
-  if (!d) return undefined;
+  const node = info.element.node;
+  const name = node.message?.name ?? '';
+  const known = keyDefaults[name.slice(name.lastIndexOf('.') + 1)] ?? {};
   const out: Record<string, unknown> = {};
-  for (const k of info.keys) if (k in d) out[k] = d[k];
+  for (const k of info.keys) {
+    // A schema that carries defaults (custom resources) names them on the key field itself.
+    const fromSchema = (node.field(k)?.schema as { default?: unknown } | undefined)?.default;
+    if (fromSchema !== undefined) out[k] = fromSchema;
+    else if (k in known) out[k] = known[k];
+  }
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
