@@ -2,6 +2,17 @@
 // (upstream's per-strategy Validate / ValidateUpdate / status ValidateUpdate). Input is decoded
 // JSON of the right shape in the common case, but any field may carry a wrong type: validation
 // reports FieldErrors for that and never throws. Unknown kinds (custom resources) get no errors.
+//
+// What the caller is expected to have done, as upstream's generic store does:
+// - applied applyDefaults (../defaulting) to the body first: the rules assume defaulted objects
+//   (a Pod without restartPolicy is invalid here, as it would be upstream after defaulting);
+// - on create, set metadata.uid before validating: a Job's selector is generated here, inside
+//   create validation, exactly where upstream's job strategy does it (the body is mutated);
+// - on update, copied metadata.resourceVersion (and uid, creationTimestamp) from the stored
+//   object for unconditional writes, or "must be specified for an update" is reported;
+// - kept subresources other than status, scale and finalize away from validateObjectUpdate:
+//   pods/binding, pods/resize and pods/ephemeralcontainers have their own rules upstream (pod
+//   updates here accept added ephemeral containers, nothing else).
 import { FieldError } from '../errors.js';
 import type { KubeObject } from '../types.js';
 import { generateJobSelector } from './batch/job.js';
