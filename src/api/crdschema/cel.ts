@@ -7,6 +7,7 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import { Optional } from '@marcbachmann/cel-js';
 import { FieldError, fieldErrors } from '../errors.js';
+import { oldField, oldItems, unchanged, type Old } from './correlate.js';
 import { additionalSchema, isEmbedded, isObj, type JSONSchemaProps, type Obj, type ValidationRule } from './schema.js';
 
 type Program = (ctx: Record<string, unknown>) => unknown;
@@ -114,34 +115,36 @@ export class CelRules {
   /** Validates `x` (and, on update, `old`) against every rule in the schema tree. */
   validate(x: unknown, old: unknown, s: JSONSchemaProps, path: string, isRoot: boolean): FieldError[] {
     const errs: FieldError[] = [];
-    this.walk(x, old, s, path, isRoot, errs);
+    this.walk(x, old === undefined || old === null ? undefined : { v: old }, s, path, isRoot, errs);
     return errs;
   }
 
-  private walk(x: unknown, old: unknown, s: JSONSchemaProps, path: string, isRoot: boolean, errs: FieldError[]): void {
+  private walk(x: unknown, old: Old | undefined, s: JSONSchemaProps, path: string, isRoot: boolean, errs: FieldError[]): void {
     if (x === null || x === undefined) return;
     if (s['x-kubernetes-validations']?.length) this.evaluate(x, old, s, path, isRoot, errs);
     const join = (k: string) => (path ? `${path}.${k}` : k);
     if (Array.isArray(x)) {
       const items = s.items;
       if (!items) return;
-      const oldByKey = correlateListMap(old, s);
-      for (let i = 0; i < x.length; i++) this.walk(x[i], oldByKey?.(x[i]), items, `${path}[${i}]`, false, errs);
+      // Only list-type=map items correlate for transition rules (sets correlate for ratcheting only).
+      const find = s['x-kubernetes-list-type'] === 'map' ? oldItems(old, s) : undefined;
+      for (let i = 0; i < x.length; i++) this.walk(x[i], find?.(x[i]), items, `${path}[${i}]`, false, errs);
       return;
     }
     if (!isObj(x)) return;
-    const oldObj = isObj(old) ? old : undefined;
     const extra = additionalSchema(s);
     const mapType = s['x-kubernetes-map-type'];
     const correlatable = mapType === undefined || mapType === 'granular' || mapType === 'atomic';
     for (const [k, v] of Object.entries(x)) {
       const prop = s.properties?.[k];
-      if (prop) this.walk(v, oldObj?.[k], prop, join(k), false, errs);
-      else if (extra) this.walk(v, correlatable ? oldObj?.[k] : undefined, extra, join(k), false, errs);
+      if (prop) this.walk(v, oldField(old, k), prop, join(k), false, errs);
+      else if (extra) this.walk(v, correlatable ? oldField(old, k) : undefined, extra, join(k), false, errs);
     }
   }
 
-  private evaluate(x: unknown, old: unknown, s: JSONSchemaProps, path: string, isRoot: boolean, errs: FieldError[]): void {
+  private evaluate(x: unknown, oldBox: Old | undefined, s: JSONSchemaProps, path: string, isRoot: boolean, errs: FieldError[]): void {
+    const old = oldBox?.v;
+    let same: boolean | undefined;
     const type = s.type ?? '';
     const field = path || '<nil>';
     const self = toCel(x, s, isRoot);
@@ -167,6 +170,9 @@ export class CelRules {
         continue;
       }
       if (result === true) continue;
+      // Ratcheting: a rule without oldSelf does not fail a value left unchanged by the update
+      // (upstream turns it into a warning).
+      if (!c.usesOldSelf && (same ??= unchanged(x, oldBox))) continue;
       const errPath = c.fieldPath ? (path ? `${path}.${c.fieldPath}` : c.fieldPath) : field;
       const detail = this.message(c, ctx) ?? (c.rule.message?.trim() || `failed rule: ${ruleText(c.rule)}`);
       const value = type === 'object' || type === 'array' || isObj(x) || Array.isArray(x) ? undefined : x;
@@ -196,16 +202,6 @@ function errorForReason(path: string, value: unknown, detail: string, reason: st
     case 'FieldValueDuplicate': return new FieldError('FieldValueDuplicate', path, value, '');
     default: return new FieldError('FieldValueInvalid', path, value, detail);
   }
-}
-
-/** For list-type map, a lookup of the old item with the same keys; other lists do not correlate. */
-function correlateListMap(old: unknown, s: JSONSchemaProps): ((item: unknown) => unknown) | undefined {
-  if (s['x-kubernetes-list-type'] !== 'map' || !Array.isArray(old)) return undefined;
-  const keys = s['x-kubernetes-list-map-keys'] ?? [];
-  const id = (v: unknown) => (isObj(v) ? JSON.stringify(keys.map((k) => v[k] ?? null)) : '');
-  const byId = new Map<string, unknown>();
-  for (const o of old) if (isObj(o)) byId.set(id(o), o);
-  return (item) => byId.get(id(item));
 }
 
 /** Converts decoded JSON into CEL values typed by the schema. */

@@ -35,7 +35,7 @@ export class StructuralSchemas {
   /** All schema errors of `obj` (root path ""), CEL rules last; `old` is given on update for transition rules. */
   validate(schema: JSONSchemaProps | undefined, obj: unknown, old?: unknown): FieldError[] {
     if (!schema) return [];
-    const errs = this.openapi.validate(obj, schema, '');
+    const errs = this.openapi.validate(obj, schema, '', old === undefined ? undefined : { v: old });
     errs.push(...validateEmbeddedResources(obj, schema, ''));
     errs.push(...validateListSetsAndMaps(obj, schema, ''));
     if (!this.cel.hasRules(schema)) return errs;

@@ -6,6 +6,7 @@
 import { FieldError, fieldErrors } from '../errors.js';
 import { matchesFormat } from './formats.js';
 import { bound, goFloat, msg } from './messages.js';
+import { oldField, oldItems, unchanged, type Old } from './correlate.js';
 import { additionalSchema, deepEqual, isObj, type JSONSchemaProps } from './schema.js';
 
 /** The JSON type name of a decoded value (integral numbers count as integers, as JSON decoding gives int64). */
@@ -23,9 +24,13 @@ const fieldOf = (path: string) => path || '<nil>';
 export class OpenAPIValidator {
   private readonly regexps = new Map<string, RegExp | string>();
 
-  validate(x: unknown, s: JSONSchemaProps, path: string): FieldError[] {
+  /**
+   * Errors of `x` against `s`. With `old` (an update), errors inside values that are unchanged from
+   * their correlated old values are dropped, as upstream's validation ratcheting does.
+   */
+  validate(x: unknown, s: JSONSchemaProps, path: string, old?: Old): FieldError[] {
     const errs: FieldError[] = [];
-    this.walk(x, s, path, errs);
+    this.walk(x, s, path, errs, old);
     return errs;
   }
 
@@ -38,7 +43,13 @@ export class OpenAPIValidator {
     return re;
   }
 
-  private walk(x: unknown, s: JSONSchemaProps, path: string, errs: FieldError[]): void {
+  private walk(x: unknown, s: JSONSchemaProps, path: string, errs: FieldError[], old?: Old): void {
+    const before = errs.length;
+    this.check(x, s, path, errs, old);
+    if (errs.length > before && unchanged(x, old)) errs.length = before;
+  }
+
+  private check(x: unknown, s: JSONSchemaProps, path: string, errs: FieldError[], old: Old | undefined): void {
     const field = fieldOf(path);
     this.checkType(x, s, path, errs);
     if (x === null || x === undefined) {
@@ -60,10 +71,10 @@ export class OpenAPIValidator {
     } else if (typeof x === 'number') {
       this.checkNumber(x, s, path, errs);
     } else if (Array.isArray(x)) {
-      this.checkArray(x, s, path, errs);
+      this.checkArray(x, s, path, errs, old);
     }
     this.checkEnum(x, s, path, errs);
-    if (isObj(x)) this.checkObject(x, s, path, errs);
+    if (isObj(x)) this.checkObject(x, s, path, errs, old);
   }
 
   private checkType(x: unknown, s: JSONSchemaProps, path: string, errs: FieldError[]): void {
@@ -99,9 +110,10 @@ export class OpenAPIValidator {
     }
   }
 
-  private checkArray(x: unknown[], s: JSONSchemaProps, path: string, errs: FieldError[]): void {
+  private checkArray(x: unknown[], s: JSONSchemaProps, path: string, errs: FieldError[], old: Old | undefined): void {
     const field = fieldOf(path);
-    if (s.items) for (let i = 0; i < x.length; i++) this.walk(x[i], s.items, `${path}[${i}]`, errs);
+    const find = oldItems(old, s);
+    if (s.items) for (let i = 0; i < x.length; i++) this.walk(x[i], s.items, `${path}[${i}]`, errs, find?.(x[i]));
     if (s.minItems !== undefined && x.length < s.minItems) errs.push(fieldErrors.invalid(field, x.length, msg.minItems(path, s.minItems)));
     if (s.maxItems !== undefined && x.length > s.maxItems) errs.push(fieldErrors.tooMany(field, x.length, s.maxItems));
     if (s.uniqueItems && hasDuplicates(x)) errs.push(fieldErrors.invalid(field, '', msg.unique(path)));
@@ -114,7 +126,7 @@ export class OpenAPIValidator {
     errs.push(fieldErrors.notSupported(fieldOf(path), x ?? null, values));
   }
 
-  private checkObject(x: Record<string, unknown>, s: JSONSchemaProps, path: string, errs: FieldError[]): void {
+  private checkObject(x: Record<string, unknown>, s: JSONSchemaProps, path: string, errs: FieldError[], old: Old | undefined): void {
     const field = fieldOf(path);
     const n = Object.keys(x).length;
     if (s.maxProperties !== undefined && n > s.maxProperties) errs.push(fieldErrors.tooMany(field, s.maxProperties, s.maxProperties));
@@ -124,8 +136,8 @@ export class OpenAPIValidator {
     const extra = additionalSchema(s);
     for (const [k, v] of Object.entries(x)) {
       const prop = s.properties?.[k];
-      if (prop) this.walk(v, prop, join(k), errs);
-      else if (extra) this.walk(v, extra, join(k), errs);
+      if (prop) this.walk(v, prop, join(k), errs, oldField(old, k));
+      else if (extra) this.walk(v, extra, join(k), errs, oldField(old, k));
       else if (s.additionalProperties === false) errs.push(fieldErrors.invalid(field, k, msg.forbiddenProperty(path, k)));
     }
   }
