@@ -55,13 +55,17 @@ export class PodWorker {
   get currentPod(): PodObject { return this.pod; }
   get sandbox(): string | undefined { return this.sandboxId; }
 
-  /** The container record for streams and logs. */
+  /**
+   * The container record for streams and logs. The previous log is the lastState one, as
+   * upstream's `logs --previous`: while a crashed container waits to restart, that is the
+   * instance that just died.
+   */
   container(name: string): { id: string; logPath: string; previousLogPath?: string; spec: Container } | undefined {
     const s = this.slots.find((x) => x.spec.name === name);
     if (!s?.currentId) return undefined;
     const cur = this.statuses.get(s.currentId);
-    const prev = s.previousId ? this.statuses.get(s.previousId) : undefined;
-    return { id: s.currentId, logPath: cur?.logPath ?? this.logPath(s, s.attempt), previousLogPath: prev?.logPath, spec: s.spec };
+    const last = s.waiting && cur?.state === 'exited' ? cur : s.previousId ? this.statuses.get(s.previousId) : undefined;
+    return { id: s.currentId, logPath: cur?.logPath ?? this.logPath(s, s.attempt), previousLogPath: last?.logPath, spec: s.spec };
   }
 
   /** Admission refused the pod: it ends Failed without running (upstream: "Pod was rejected"). */
