@@ -144,3 +144,19 @@ describe('preemption', () => {
     expect(r.kind === 'unschedulable' && r.nominatedNodeName).toBeFalsy();
   });
 });
+
+describe('nominated pods', () => {
+  it('room held for a nominated pod of higher priority is not taken by a lower-priority one', () => {
+    const f = fixture();
+    f.add([makeNode('a', { cpu: '1' })]);
+    const alg = algorithm(f);
+    const waiting = f.info(makePod('preemptor', { priority: 100 }, { cpu: '800m' }));
+    f.cache.setNominated(waiting.key, waiting, 'a');
+    expect(alg.schedule(f.info(makePod('low', { priority: 10 }, { cpu: '500m' })))).toMatchObject({ kind: 'unschedulable' });
+    expect(alg.schedule(f.info(makePod('higher', { priority: 200 }, { cpu: '500m' })))).toMatchObject({ kind: 'scheduled', nodeName: 'a' });
+    // The nominated pod itself fits its node.
+    expect(alg.schedule(waiting)).toMatchObject({ kind: 'scheduled', nodeName: 'a' });
+    f.cache.setNominated(waiting.key, undefined, undefined);
+    expect(alg.schedule(f.info(makePod('low2', { priority: 10 }, { cpu: '500m' })))).toMatchObject({ kind: 'scheduled' });
+  });
+});

@@ -74,12 +74,24 @@ export class Algorithm {
     const failedPlugins = new Set<string>();
     const start = this.nextStartNodeIndex % n;
     let processed = 0;
+    let priority: number | undefined;
     for (let i = 0; i < n && feasible.length < want; i++) {
       const ni = nodes[(start + i) % n]!;
       processed++;
+      let target = ni;
+      const nominated = this.h.cache.nominatedOn(ni.name);
+      if (nominated) {
+        // Pods waiting for room preemption freed here count as if placed (upstream addNominatedPods).
+        priority ??= this.h.priorityOf(pod.pod);
+        const ahead = [...nominated.values()].filter((p) => p.key !== pod.key && this.h.priorityOf(p.pod) >= priority!);
+        if (ahead.length) {
+          target = ni.clone();
+          for (const p of ahead) target.addPod(p);
+        }
+      }
       let failed: Status | null = null;
       for (const f of filters) {
-        failed = f.filter(state, pod, ni);
+        failed = f.filter(state, pod, target);
         if (failed) {
           failed.plugin = f.name;
           break;

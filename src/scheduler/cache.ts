@@ -14,6 +14,9 @@ export class SchedulerCache {
   private readonly podStates = new Map<string, PodState>();
   private list: NodeInfo[] = [];
   private listDirty = false;
+  /** Pending pods nominated to a node by preemption: node → pod key → pod. */
+  private readonly nominated = new Map<string, Map<string, PodInfo>>();
+  private readonly nominatedNodeOf = new Map<string, string>();
   /** How many cached pods carry affinity / required anti-affinity terms (lets plugins skip work). */
   podsWithAffinity = 0;
   podsWithRequiredAntiAffinity = 0;
@@ -107,6 +110,30 @@ export class SchedulerCache {
   isAssumedOrBound(key: string, uid?: string): boolean {
     const st = this.podStates.get(key);
     return st !== undefined && (uid === undefined || st.uid === undefined || st.uid === uid);
+  }
+
+  /**
+   * Records (or with no node, clears) a pending pod's nomination. Filters count nominated pods of
+   * equal or higher priority on their node, so the room preemption freed is not taken by others.
+   */
+  setNominated(key: string, info: PodInfo | undefined, nodeName: string | undefined): void {
+    const prev = this.nominatedNodeOf.get(key);
+    if (prev !== undefined && prev !== nodeName) {
+      const m = this.nominated.get(prev);
+      m?.delete(key);
+      if (m && m.size === 0) this.nominated.delete(prev);
+      this.nominatedNodeOf.delete(key);
+    }
+    if (!nodeName || !info) return;
+    let m = this.nominated.get(nodeName);
+    if (!m) this.nominated.set(nodeName, (m = new Map()));
+    m.set(key, info);
+    this.nominatedNodeOf.set(key, nodeName);
+  }
+
+  /** Pods nominated to a node, or undefined (the common case, checked per node). */
+  nominatedOn(nodeName: string): ReadonlyMap<string, PodInfo> | undefined {
+    return this.nominated.size === 0 ? undefined : this.nominated.get(nodeName);
   }
 
   private addTo(nodeName: string, p: PodInfo): void {

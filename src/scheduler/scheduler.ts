@@ -172,6 +172,7 @@ export class Scheduler {
           this.queue.moveAllToActiveOrBackoff(eventPlugins.assignedPodDelete);
         } else {
           this.queue.delete(podKey(pod));
+          this.cache.setNominated(podKey(pod), undefined, undefined);
           // Deleted while its binding was in flight: its room is free again.
           this.cache.forget(podKey(pod), pod.metadata.uid);
         }
@@ -193,7 +194,10 @@ export class Scheduler {
   private onPod(old: Pod | undefined, pod: Pod): void {
     if (!pod.spec) return;
     if (pod.spec.nodeName) {
-      if (!old?.spec?.nodeName) this.queue.delete(podKey(pod));
+      if (!old?.spec?.nodeName) {
+        this.queue.delete(podKey(pod));
+        this.cache.setNominated(podKey(pod), undefined, undefined);
+      }
       if (isTerminal(pod)) {
         // Finished pods hold no resources (upstream drops them from the cache).
         if (this.cache.removePod(pod)) this.queue.moveAllToActiveOrBackoff(eventPlugins.assignedPodDelete);
@@ -208,10 +212,12 @@ export class Scheduler {
     if (this.pending(pod)) {
       if (this.cache.isAssumedOrBound(podKey(pod), pod.metadata.uid)) return; // bound by us; the watch has not caught up
       const info = newPodInfo(this.parser, pod);
+      this.cache.setNominated(info.key, info, pod.status?.nominatedNodeName || undefined);
       if (old) this.queue.update(info, this.priorities.priority(pod), schedulingRelevantChange(old, pod));
       else this.queue.add(info, this.priorities.priority(pod));
     } else {
       this.queue.delete(podKey(pod));
+      this.cache.setNominated(podKey(pod), undefined, undefined);
     }
   }
 
@@ -248,6 +254,7 @@ export class Scheduler {
     this.counts.attempts++;
     switch (result.kind) {
       case 'scheduled': {
+        this.cache.setNominated(info.key, undefined, undefined);
         this.cache.assume(info, result.nodeName);
         this.queue.done(info.key);
         const p = this.bind(q, result.nodeName, signal);
@@ -260,7 +267,10 @@ export class Scheduler {
         q.unschedulablePlugins = result.plugins;
         this.log.debug('unable to schedule pod', { pod: info.key, reason: result.message });
         this.queue.addUnschedulable(q, cycle);
-        if (result.nominatedNodeName) this.preempt(info.pod, result.nominatedNodeName, result.victims ?? []);
+        if (result.nominatedNodeName) {
+          this.cache.setNominated(info.key, info, result.nominatedNodeName);
+          this.preempt(info.pod, result.nominatedNodeName, result.victims ?? []);
+        }
         this.reportFailure(info.pod, 'Unschedulable', result.message, result.nominatedNodeName);
         return;
       case 'error':
