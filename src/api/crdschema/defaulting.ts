@@ -6,16 +6,15 @@ import { additionalSchema, deepCopy, isObj, type JSONSchemaProps } from './schem
 
 const nonNullableNull = (v: unknown, s: JSONSchemaProps | undefined): boolean => v === null && !!s && s.nullable !== true;
 
-/** Applies defaults in place (call after pruning). */
+/** Applies defaults in place (after pruning and pruneNonNullableNullsWithoutDefaults, as the server decodes). */
 export function applyDefaults(x: unknown, s: JSONSchemaProps | undefined): void {
   if (!s) return;
   if (Array.isArray(x)) {
     const items = s.items;
     if (!items) return;
     for (let i = 0; i < x.length; i++) {
-      const v = x[i];
-      if (nonNullableNull(v, items) && items.default !== undefined) x[i] = deepCopy(items.default);
-      applyDefaults(v, items);
+      if (nonNullableNull(x[i], items) && items.default !== undefined) x[i] = deepCopy(items.default);
+      applyDefaults(x[i], items);
     }
     return;
   }
@@ -29,12 +28,11 @@ export function applyDefaults(x: unknown, s: JSONSchemaProps | undefined): void 
   }
   const extra = additionalSchema(s);
   for (const k of Object.keys(x)) {
-    const v = x[k];
     const prop = props?.[k];
-    if (prop) applyDefaults(v, prop);
+    if (prop) applyDefaults(x[k], prop);
     else if (extra) {
-      if (nonNullableNull(v, extra) && extra.default !== undefined) x[k] = deepCopy(extra.default);
-      applyDefaults(v, extra);
+      if (nonNullableNull(x[k], extra) && extra.default !== undefined) x[k] = deepCopy(extra.default);
+      applyDefaults(x[k], extra);
     }
   }
 }

@@ -24,12 +24,15 @@ export class StructuralSchemas {
   private readonly openapi = new OpenAPIValidator();
   private readonly cel = new CelRules(newCelEnvironment());
 
-  /** Prunes unknown fields, then applies defaults (in place), as decoding a custom object does upstream. */
+  /**
+   * Prunes unknown fields, drops disallowed nulls, then applies defaults (in place), as decoding a
+   * custom object does upstream. Upstream also defaults objects read back from storage.
+   */
   pruneAndDefault(schema: JSONSchemaProps | undefined, obj: unknown): void {
     if (!schema) return;
     pruneObject(obj, schema, true);
-    applyDefaults(obj, schema);
     pruneNonNullableNullsWithoutDefaults(obj, schema);
+    applyDefaults(obj, schema);
   }
 
   /** All schema errors of `obj` (root path ""), CEL rules last; `old` is given on update for transition rules. */
