@@ -40,7 +40,7 @@ export const execProtocols: ChannelProtocolName[] = [
 
 /** Port-forward over channels: the v4 names (the JS and Python clients) and the bare ones. */
 export const portForwardChannelProtocols: ChannelProtocolName[] = [
-  'v4.channel.k8s.io', 'portforward.k8s.io', 'v4.base64.portforward.k8s.io', 'base64.portforward.k8s.io',
+  'v4.channel.k8s.io', 'v4.base64.channel.k8s.io', 'portforward.k8s.io', 'v4.base64.portforward.k8s.io', 'base64.portforward.k8s.io',
 ];
 
 /** The first protocol the client offers that the server supports; '' (binary v1) when none was offered. */
