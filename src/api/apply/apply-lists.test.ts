@@ -166,3 +166,18 @@ describe('applyObject: set lists, granular maps', () => {
     expect(containersOf(out).map((c) => c.name)).toEqual(['y', 'z', 'new', 'x']);
   });
 });
+
+describe('applyObject: malformed keyed list elements', () => {
+  it('requires key fields without defaults, as upstream', () => {
+    let e: unknown;
+    try {
+      apply(undefined, deployment([{ image: 'x' }]), 'bob');
+    } catch (err) {
+      e = err;
+    }
+    expect(e).toBeInstanceOf(StatusError);
+    expect((e as StatusError).message).toBe('failed to create typed patch object (apps/v1, Kind=Deployment; default/web): .spec.template.spec.containers: element 0: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)');
+    // a port without protocol is fine: the key has a default
+    expect(() => apply(undefined, deployment([app({ ports: [{ containerPort: 1 }] })]), 'bob')).not.toThrow();
+  });
+});

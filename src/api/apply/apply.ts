@@ -19,7 +19,7 @@ import { fillKeyDefaults } from './key-defaults.js';
 import { allowedConflictsFromLastApplied, kubectlApplyManager, syncLastApplied } from './last-applied.js';
 import { mergeApplied } from './merge.js';
 import { ensureNamedFieldsAreMembers, removeItems } from './remove.js';
-import { findDuplicateKeys } from './validate.js';
+import { findListProblem } from './validate.js';
 
 export interface ApplyInput {
   /** The stored object, or undefined (or a placeholder without metadata.uid) when the apply creates it. */
@@ -82,7 +82,7 @@ interface Context {
 /**
  * Applies `input.applied` on `input.live` for `input.manager`. Returns the object to store, with
  * metadata.managedFields updated; throws a StatusError (400 for a malformed request, 409 with
- * FieldManagerConflict causes for conflicts, 500 for duplicate list keys like upstream).
+ * FieldManagerConflict causes for conflicts, 500 for malformed list elements such as duplicate keys, like upstream).
  */
 export function applyObject(input: ApplyInput): KubeObject {
   if (typeof input.applied !== 'object' || input.applied === null || Array.isArray(input.applied)) {
@@ -99,11 +99,12 @@ export function applyObject(input: ApplyInput): KubeObject {
     throw errors.badRequest('metadata.managedFields must be nil');
   }
   const info = rootTypeInfo(input.schema);
-  const duplicate = findDuplicateKeys(applied, info);
-  if (duplicate) {
+  const listProblem = findListProblem(applied, info);
+  if (listProblem) {
     const ns = applied.metadata?.namespace ?? '';
     const nn = `${ns}/${applied.metadata?.name ?? ''}`;
-    throw new StatusError(500, 'Unknown', `failed to create typed patch object (${gvkString(applied.apiVersion, applied.kind)}; ${nn}): ${duplicate}`);
+    // A plain error upstream, which the API server reports as a 500 without a reason.
+    throw new StatusError(500, '', `failed to create typed patch object (${gvkString(applied.apiVersion, applied.kind)}; ${nn}): ${listProblem}`);
   }
 
   const liveObj = live ? withoutManagedFields(live) : {};

@@ -18,7 +18,8 @@ const keyDefaults: Record<string, Record<string, unknown>> = {
   ServicePort: { protocol: 'TCP' },
 };
 
-function defaultsFor(info: TypeInfo): Record<string, unknown> | undefined {
+/** The defaults of a keyed list's key fields (those that have one). */
+export function keyDefaultsFor(info: TypeInfo): Record<string, unknown> | undefined {
   if (info.kind !== 'keyedList' || info.element.kind !== 'struct') return undefined;
   const node = info.element.node;
   const name = node.message?.name ?? '';
@@ -56,7 +57,7 @@ function fill(v: unknown, info: TypeInfo, path: Path, filled: Path[]): unknown {
     return out ?? v;
   }
   if (Array.isArray(v) && info.kind === 'keyedList') {
-    const defaults = defaultsFor(info);
+    const defaults = keyDefaultsFor(info);
     return v.map((item) => {
       if (!isObj(item)) return item;
       let el = item;
