@@ -143,6 +143,15 @@ describe('node agent: pod lifecycle on the process runtime', () => {
     expect(readFileSync(`${dir}/log`, 'utf8')).toBe('poststart\nprestop\nterm\n');
   });
 
+  it('restarts a container whose image changed', async () => {
+    await env.pods.create('default', pod('reimage', { containers: [{ name: 'c', image: 'busybox:1', command: ['sleep', '30'] }] }));
+    const p = await podWhere(env, 'reimage', (x) => x.status?.phase === 'Running');
+    await env.pods.patch('default', 'reimage', 'json', [{ op: 'replace', path: '/spec/containers/0/image', value: 'busybox:2' }]);
+    const after = await podWhere(env, 'reimage', (x) => x.status?.containerStatuses?.[0]?.restartCount === 1 && !!x.status.containerStatuses[0].state.running);
+    expect(after.status!.containerStatuses[0].image).toBe('busybox:2');
+    expect(after.status!.containerStatuses[0].containerID).not.toBe(p.status!.containerStatuses[0].containerID);
+  });
+
   it('rejects a pod whose hostPort is taken on the node', async () => {
     const spec = { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '30'], ports: [{ containerPort: 18080, hostPort: 18080 }] }] };
     await env.pods.create('default', pod('port-a', spec));

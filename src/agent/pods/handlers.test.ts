@@ -41,7 +41,9 @@ describe('probe handlers', () => {
       expect((await runHandler({ tcpSocket: { port: open } }, ctx())).ok).toBe(true);
       const r = await runHandler({ tcpSocket: { port } }, ctx());
       expect(r.ok).toBe(false);
-      expect(r.message).toMatch(/^dial tcp 127\.0\.0\.1:\d+: /);
+      expect(r.message).toBe(`dial tcp 127.0.0.1:${port}: connect: connection refused`);
+      const h = await runHandler({ httpGet: { path: '/x', port } }, ctx());
+      expect(h.message).toBe(`Get "http://127.0.0.1:${port}/x": dial tcp 127.0.0.1:${port}: connect: connection refused`);
     } finally {
       srv2.close();
     }

@@ -28,9 +28,9 @@ export async function runHandler(h: HandlerSpec, ctx: { runtime: RuntimeService;
   try {
     if (h.exec) {
       const r = await ctx.runtime.execSync(ctx.containerId, h.exec.command ?? [], ctx.timeoutMs);
-      if (r.timedOut) return { ok: false, message: `command timed out after ${ctx.timeoutMs / 1000}s` };
-      const out = (r.stdout.toString() + r.stderr.toString()).trim();
-      return { ok: r.exitCode === 0, message: r.exitCode === 0 ? out : `command ${JSON.stringify(h.exec.command ?? [])} exited with ${r.exitCode}: ${out}` };
+      if (r.timedOut) return { ok: false, message: `command ${JSON.stringify((h.exec.command ?? []).join(' '))} timed out` };
+      // As upstream, the message is the command's own output.
+      return { ok: r.exitCode === 0, message: r.stdout.toString() + r.stderr.toString() };
     }
     if (h.httpGet) return await httpGet(h.httpGet, ctx);
     if (h.tcpSocket) return await tcpCheck(h.tcpSocket.host || ctx.podIP, resolvePort(h.tcpSocket.port, ctx.container), ctx.timeoutMs);
@@ -43,6 +43,16 @@ export async function runHandler(h: HandlerSpec, ctx: { runtime: RuntimeService;
   } catch (e) {
     return { ok: false, message: (e as Error).message };
   }
+}
+
+/** Node's socket errors in Go's words, as the probe messages users know read. */
+export function dialError(host: string, port: number, e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const what = code === 'ECONNREFUSED' ? 'connect: connection refused'
+    : code === 'EHOSTUNREACH' ? 'connect: no route to host'
+      : code === 'ECONNRESET' ? 'read: connection reset by peer'
+        : code === 'ENOTFOUND' ? `lookup ${host}: no such host` : e.message;
+  return `dial tcp ${host}:${port}: ${what}`;
 }
 
 function httpGet(g: NonNullable<HandlerSpec['httpGet']>, ctx: { container: Container; podIP: string; timeoutMs: number }): Promise<HandlerResult> {
@@ -60,7 +70,7 @@ function httpGet(g: NonNullable<HandlerSpec['httpGet']>, ctx: { container: Conta
       resolve(code >= 200 && code < 400 ? { ok: true, message: '' } : { ok: false, message: `HTTP probe failed with statuscode: ${code}` });
     });
     req.on('timeout', () => req.destroy(new Error(`Get "http://${host}:${port}${path}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`)));
-    req.on('error', (e) => resolve({ ok: false, message: e.message.startsWith('Get ') ? e.message : `Get "http://${host}:${port}${path}": ${e.message}` }));
+    req.on('error', (e) => resolve({ ok: false, message: e.message.startsWith('Get ') ? e.message : `Get "http://${host}:${port}${path}": ${dialError(host, port, e)}` }));
     req.end();
   });
 }
@@ -70,7 +80,7 @@ function tcpCheck(host: string, port: number, timeoutMs: number): Promise<Handle
     const s = connect({ host, port });
     const t = setTimeout(() => { s.destroy(); resolve({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` }); }, timeoutMs);
     s.once('connect', () => { clearTimeout(t); s.destroy(); resolve({ ok: true, message: '' }); });
-    s.once('error', (e) => { clearTimeout(t); resolve({ ok: false, message: `dial tcp ${host}:${port}: ${e.message}` }); });
+    s.once('error', (e) => { clearTimeout(t); resolve({ ok: false, message: dialError(host, port, e) }); });
   });
 }
 

@@ -25,6 +25,8 @@ interface Slot {
   waiting?: { reason: string; message?: string };
   probes: Partial<Record<ProbeKind, ProbeWorker>>;
   livenessFailed?: boolean;
+  /** The image changed in the pod spec (the one mutable container field): restart, as upstream. */
+  specChanged?: boolean;
 }
 
 const minimumGraceSeconds = 2;
@@ -154,6 +156,7 @@ export class PodWorker {
       return;
     }
     if (this.slots.length === 0) await this.setup();
+    this.refreshSpecs();
     const apiPhase = pod.status?.phase;
     if (!this.sandboxId && (apiPhase === 'Succeeded' || apiPhase === 'Failed')) {
       // Finished before this agent started: nothing to run again.
@@ -210,6 +213,16 @@ export class PodWorker {
       slot.imageID = await this.ctx.images.pullImage({ image: slot.spec.image ?? '' });
       for (const old of mine.slice(2)) await this.ctx.runtime.removeContainer(old.id);
       if (mine[0].state === 'running') this.startProbes(slot);
+    }
+  }
+
+  private refreshSpecs(): void {
+    const specs = new Map([...(this.pod.spec.initContainers ?? []), ...this.pod.spec.containers].map((c) => [c.name, c]));
+    for (const slot of this.slots) {
+      const fresh = specs.get(slot.spec.name);
+      if (!fresh) continue;
+      if (fresh.image !== slot.spec.image && slot.currentId) slot.specChanged = true;
+      slot.spec = fresh;
     }
   }
 
@@ -298,6 +311,15 @@ export class PodWorker {
     await Promise.all(this.slots.filter((s) => !s.init).map(async (slot) => {
       let st = this.current(slot);
       if (!st) {
+        await this.start(slot, volumes);
+        return;
+      }
+      if (slot.specChanged && st.state !== 'running') slot.specChanged = false;
+      if (slot.specChanged) {
+        slot.specChanged = false;
+        this.stopProbesOf(slot);
+        await this.kill(slot, this.pod.spec.terminationGracePeriodSeconds ?? 30, `Container ${slot.spec.name} definition changed, will be restarted`);
+        // A changed definition restarts at once, whatever the restart policy.
         await this.start(slot, volumes);
         return;
       }
