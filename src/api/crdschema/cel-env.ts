@@ -9,11 +9,14 @@ function compare(a: Scalar, b: Scalar): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A fresh environment; create one per cache, it is reused for every rule compiled there. */
-export function newCelEnvironment(): Environment {
+/**
+ * A fresh environment; create one per cache, it is reused for every rule compiled there. With
+ * `optionalOldSelf`, oldSelf is an optional (rules marked optionalOldSelf also run on create).
+ */
+export function newCelEnvironment(optionalOldSelf = false): Environment {
   return new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
     .registerVariable('self', 'dyn')
-    .registerVariable('oldSelf', 'dyn')
+    .registerVariable('oldSelf', optionalOldSelf ? 'optional<dyn>' : 'dyn')
     .registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) => s.split(a).join(b))
     .registerFunction('string.replace(string, string, int): string', (s: string, a: string, b: string, n: bigint) => {
       let out = s;

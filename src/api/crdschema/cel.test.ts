@@ -57,6 +57,12 @@ describe('x-kubernetes-validations', () => {
     expect(run(s, { name: 'b' }, { name: 'a' })).toEqual(['spec: Invalid value: name is immutable']);
   });
 
+  it('evaluates optionalOldSelf rules on create with an empty oldSelf', () => {
+    const s = specWith([{ rule: '!oldSelf.hasValue() || self.name == oldSelf.value().name', message: 'name is immutable', optionalOldSelf: true }]);
+    expect(run(s, { name: 'a' })).toEqual([]);
+    expect(run(s, { name: 'b' }, { name: 'a' })).toEqual(['spec: Invalid value: name is immutable']);
+  });
+
   it('correlates list-type map items by key for transition rules', () => {
     const s: JSONSchemaProps = {
       type: 'object',

@@ -7,6 +7,7 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import { Optional } from '@marcbachmann/cel-js';
 import { FieldError, fieldErrors } from '../errors.js';
+import { newCelEnvironment } from './cel-env.js';
 import { oldField, oldItems, unchanged, type Old } from './correlate.js';
 import { additionalSchema, isEmbedded, isObj, type JSONSchemaProps, type Obj, type ValidationRule } from './schema.js';
 
@@ -57,7 +58,10 @@ export class CelRules {
   private readonly compiled = new WeakMap<JSONSchemaProps, CompiledRule[]>();
   private readonly anyRules = new WeakMap<JSONSchemaProps, boolean>();
 
-  constructor(private readonly env: Environment) {}
+  constructor(
+    private readonly env: Environment = newCelEnvironment(false),
+    private readonly optionalEnv: Environment = newCelEnvironment(true),
+  ) {}
 
   /** The compiled rules of one schema node (compiled on first use, then cached by node identity). */
   rulesOf(s: JSONSchemaProps): CompiledRule[] {
@@ -87,20 +91,21 @@ export class CelRules {
     const src = typeof rule?.rule === 'string' ? rule.rule : '';
     const c: CompiledRule = { rule: { ...rule, rule: src }, usesOldSelf: oldSelfRe.test(src) };
     if (!src.trim()) return c;
+    const env = rule.optionalOldSelf === true ? this.optionalEnv : this.env;
     try {
-      const check = this.env.check(src);
+      const check = env.check(src);
       if (!check.valid) throw check.error;
       if (check.type !== 'bool' && check.type !== 'dyn') throw new Error(`cel expression must evaluate to a bool`);
-      c.program = this.env.parse(src) as unknown as Program;
+      c.program = env.parse(src) as unknown as Program;
     } catch (e) {
       c.error = celErrorText(e);
     }
     if (rule.messageExpression) {
       try {
-        const check = this.env.check(rule.messageExpression);
+        const check = env.check(rule.messageExpression);
         if (!check.valid) throw check.error;
         if (check.type !== 'string' && check.type !== 'dyn') throw new Error('messageExpression must evaluate to a string');
-        c.messageProgram = this.env.parse(rule.messageExpression) as unknown as Program;
+        c.messageProgram = env.parse(rule.messageExpression) as unknown as Program;
       } catch (e) {
         c.messageError = celErrorText(e);
       }

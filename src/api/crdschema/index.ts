@@ -5,7 +5,6 @@
 import type { FieldError } from '../errors.js';
 import { fieldErrors } from '../errors.js';
 import { CelRules } from './cel.js';
-import { newCelEnvironment } from './cel-env.js';
 import { applyDefaults, pruneNonNullableNullsWithoutDefaults } from './defaulting.js';
 import { validateEmbeddedResources } from './embedded.js';
 import { validateListSetsAndMaps } from './listtypes.js';
@@ -22,7 +21,7 @@ const blockedRules = 'some validation rules were not checked because the object 
 
 export class StructuralSchemas {
   private readonly openapi = new OpenAPIValidator();
-  private readonly cel = new CelRules(newCelEnvironment());
+  private readonly cel = new CelRules();
 
   /**
    * Prunes unknown fields, drops disallowed nulls, then applies defaults (in place), as decoding a

@@ -7,7 +7,6 @@
 // `….openAPIV3Schema.properties[spec].type`.
 import { FieldError, fieldErrors } from '../errors.js';
 import { CelRules, parseRuleFieldPath } from './cel.js';
-import { newCelEnvironment } from './cel-env.js';
 import { isObj, type JSONSchemaProps } from './schema.js';
 
 const types = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
@@ -19,7 +18,7 @@ export function validateStructuralSchema(schema: unknown, path: string, rules?: 
   if (!isObj(schema)) return [fieldErrors.required(path, '')];
   const s = schema as JSONSchemaProps;
   const res = { schema: [] as FieldError[], cel: [] as FieldError[] };
-  openAPIChecks(s, path, { isRoot: true }, rules ?? new CelRules(newCelEnvironment()), res);
+  openAPIChecks(s, path, { isRoot: true }, rules ?? new CelRules(), res);
   const structural: FieldError[] = [];
   structuralInvariants(s, 'root', path, structural);
   structural.sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
