@@ -38,8 +38,10 @@ beforeAll(async () => {
   const locator = fakeLocator(runtime, { 'default/web': { containers: ['web'], logPath: () => join(dir, 'web.log') } });
   agent = await startAgentServer({ host: '127.0.0.1', port: 0, tls: { clientCA: pki.clientCA }, locator, log: silentLogger });
   const { pod, node } = podAndNode({ name: 'web', containers: ['web'], agentPort: agent.port });
-  const two = podAndNode({ name: 'two', containers: ['a', 'b'], agentPort: agent.port });
-  api = await startFakeApi({ pods: [pod, two.pod], nodes: [node], clientTls: pki.client, log: silentLogger, dir });
+  const ghost = podAndNode({ name: 'ghost', containers: ['g'], agentPort: agent.port });
+  const pending = podAndNode({ name: 'pending', containers: ['p'], agentPort: agent.port });
+  delete (pending.pod.spec as { nodeName?: string }).nodeName;
+  api = await startFakeApi({ pods: [pod, ghost.pod, pending.pod], nodes: [node], clientTls: pki.client, log: silentLogger, dir });
   echo = createServer((s) => s.pipe(s));
   await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
   echoPort = (echo.address() as { port: number }).port;
@@ -83,10 +85,19 @@ describe.skipIf(kubectls.length === 0).each(kubectls)('%s', (_name, bin) => {
     expect(piped).toMatchObject({ code: 0, stdout: 'PIPED INPUT\nend\n' });
   }, 60_000);
 
-  it('exec: a container that is not in the pod', async () => {
+  it('errors: a container not in the pod, one not running, an unscheduled pod', async () => {
     const bad = await kubectl(bin, ['exec', 'web', '-c', 'nope', '--', 'true']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('container nope is not valid for pod web');
+    const ghost = await kubectl(bin, ['exec', 'ghost', '--', 'true']);
+    expect(ghost.code).not.toBe(0);
+    expect(ghost.stderr).toContain('container not found ("g")');
+    const logs = await kubectl(bin, ['logs', 'ghost']);
+    expect(logs.stderr).toContain('container "g" in pod "ghost" is waiting to start: ContainerCreating');
+    const pending = await kubectl(bin, ['logs', 'pending']);
+    expect(pending.stderr).toContain('pod pending does not have a host assigned');
+    const missing = await kubectl(bin, ['logs', 'nothere']);
+    expect(missing.stderr).toContain('pods "nothere" not found');
   }, 60_000);
 
   it('logs and logs -f (ends when the container exits)', async () => {
@@ -102,6 +113,23 @@ describe.skipIf(kubectls.length === 0).each(kubectls)('%s', (_name, bin) => {
     const f = await following;
     runtime.running = true;
     expect(f).toMatchObject({ code: 0, stdout: 'hello from the log\nappended\n' });
+  }, 60_000);
+
+  it('attach shows the main process output until it exits', async () => {
+    runtime.restartMain();
+    const attaching = kubectl(bin, ['attach', 'web']);
+    let attached = false;
+    for (let i = 0; i < 100 && !attached; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      attached = runtime.attachCount() > 0;
+    }
+    runtime.mainOutput.write('attached line\n');
+    await new Promise((r) => setTimeout(r, 200));
+    runtime.stopMain();
+    const a = await attaching;
+    runtime.restartMain();
+    expect(a.stdout).toContain('attached line\n');
+    expect(a.code, a.stderr).toBe(0);
   }, 60_000);
 
   it('cp into and out of the container (tar through exec)', async () => {

@@ -22,7 +22,7 @@ export class HostFakeRuntime implements RuntimeService {
   readonly mainOutput = new PassThrough();
   private readonly attachListeners = new Set<(s: 'stdout' | 'stderr', b: Buffer) => void>();
   private exitMain?: () => void;
-  private readonly mainExited = new Promise<void>((r) => (this.exitMain = r));
+  private mainExited = new Promise<void>((r) => (this.exitMain = r));
 
   constructor(private readonly logPath: string) {
     this.mainOutput.on('data', (b: Buffer) => {
@@ -33,6 +33,17 @@ export class HostFakeRuntime implements RuntimeService {
   stopMain(): void {
     this.running = false;
     this.exitMain?.();
+  }
+
+  /** How many attach sessions are listening now. */
+  attachCount(): number {
+    return this.attachListeners.size;
+  }
+
+  /** The main process "restarts": attach waits for its next exit. */
+  restartMain(): void {
+    this.running = true;
+    this.mainExited = new Promise<void>((r) => (this.exitMain = r));
   }
 
   info(): Promise<RuntimeInfo> {
