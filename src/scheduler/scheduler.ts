@@ -48,6 +48,11 @@ const refs = {
   priorityClasses: { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses', namespaced: false },
 } as const;
 
+/** Events need the involved object's kind; list items may come without it. */
+function asPod(pod: Pod): Pod {
+  return pod.kind && pod.apiVersion ? pod : { ...pod, apiVersion: 'v1', kind: 'Pod' };
+}
+
 /** How long the scheduling loop may run before it lets I/O and timers in. */
 const yieldEveryMs = 10;
 
@@ -288,7 +293,7 @@ export class Scheduler {
     if (!st) {
       this.counts.bound++;
       const m = info.pod.metadata;
-      this.recorder.event(info.pod, 'Normal', 'Scheduled', `Successfully assigned ${m.namespace}/${m.name} to ${nodeName}`);
+      this.recorder.event(asPod(info.pod), 'Normal', 'Scheduled', `Successfully assigned ${m.namespace}/${m.name} to ${nodeName}`);
       return;
     }
     this.cache.forget(info.key, info.pod.metadata.uid);
@@ -310,7 +315,7 @@ export class Scheduler {
     for (const v of victims) {
       const m = v.pod.metadata;
       this.log.info('preempting pod', { victim: v.key, preemptor: podKey(preemptor), node: nodeName });
-      this.recorder.event(v.pod, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid ?? ''} on node ${nodeName}`);
+      this.recorder.event(asPod(v.pod), 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid ?? ''} on node ${nodeName}`);
       pods.delete(m.namespace, m.name, m.uid ? { preconditions: { uid: m.uid } } : undefined).catch((e) => {
         if (!isNotFound(e) && !isConflict(e)) this.log.warn('could not delete preemption victim', { victim: v.key, err: e });
       });
@@ -319,7 +324,7 @@ export class Scheduler {
 
   /** The FailedScheduling event, and PodScheduled=False (and nominatedNodeName) when they would change. */
   private reportFailure(pod: Pod, reason: string, message: string, nominatedNodeName?: string): void {
-    this.recorder.event(pod, 'Warning', 'FailedScheduling', message);
+    this.recorder.event(asPod(pod), 'Warning', 'FailedScheduling', message);
     const latest = this.pods.lister.get(pod.metadata.namespace, pod.metadata.name) ?? pod;
     const cur = latest.status?.conditions?.find((c) => c.type === 'PodScheduled');
     const nominationChanges = nominatedNodeName !== undefined && latest.status?.nominatedNodeName !== nominatedNodeName;
