@@ -83,8 +83,9 @@ export class BalancedAllocation implements ScorePlugin {
     const ac = node.allocatableCPU;
     const am = node.allocatableMemory;
     if (ac === 0 || am === 0) return 0;
-    const fc = Math.min(1, (node.nonZeroCPU + pod.requests.nonZeroCPU) / ac);
-    const fm = Math.min(1, (node.nonZeroMemory + pod.requests.nonZeroMemory) / am);
+    // Actual requests here, not the non-zero defaults LeastAllocated uses (upstream useRequested).
+    const fc = Math.min(1, (node.requestedCPU + pod.requests.cpu) / ac);
+    const fm = Math.min(1, (node.requestedMemory + pod.requests.memory) / am);
     const std = Math.abs(fc - fm) / 2;
     return Math.floor((1 - std) * maxNodeScore);
   }
