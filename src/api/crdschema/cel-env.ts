@@ -1,6 +1,6 @@
 // The CEL environment for x-kubernetes-validations: `self` and `oldSelf` as dynamic values, plus a
 // few of the Kubernetes CEL library functions CRD authors commonly use that the CEL library lacks
-// (strings.replace/charAt, lists isSorted/sum/min/max/indexOf/lastIndexOf).
+// (strings replace/charAt, regex find/findAll, isURL, lists isSorted/sum/min/max/indexOf/lastIndexOf).
 import { Environment } from '@marcbachmann/cel-js';
 
 type Scalar = bigint | number | string;
@@ -30,6 +30,16 @@ export function newCelEnvironment(optionalOldSelf = false): Environment {
         count++;
       }
       return out;
+    })
+    .registerFunction('string.find(string): string', (s: string, re: string) => new RegExp(re, 'u').exec(s)?.[0] ?? '')
+    .registerFunction('string.findAll(string): list<string>', (s: string, re: string) => [...s.matchAll(new RegExp(re, 'gu'))].map((m) => m[0]))
+    .registerFunction('string.findAll(string, int): list<string>', (s: string, re: string, n: bigint) => {
+      const all = [...s.matchAll(new RegExp(re, 'gu'))].map((m) => m[0]);
+      return n < 0n ? all : all.slice(0, Number(n));
+    })
+    .registerFunction('isURL(string): bool', (s: string) => {
+      if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s) && !s.startsWith('/')) return false;
+      try { new URL(s, 'http://relative.invalid'); return true; } catch { return false; }
     })
     .registerFunction('string.charAt(int): string', (s: string, i: bigint) => [...s][Number(i)] ?? '')
     .registerFunction('list.isSorted(): bool', (l: Scalar[]) => l.every((v, i) => i === 0 || compare(l[i - 1]!, v) <= 0))

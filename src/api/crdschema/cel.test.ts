@@ -104,7 +104,10 @@ describe('x-kubernetes-validations', () => {
   });
 
   it('offers Kubernetes list and string helpers', () => {
-    const s = specWith([{ rule: 'self.tags.isSorted() && self.name.replace("-", "") == "ab" && self.tags.indexOf("b") == 1' }]);
+    const s = specWith([
+      { rule: 'self.tags.isSorted() && self.name.replace("-", "") == "ab" && self.tags.indexOf("b") == 1' },
+      { rule: 'self.name.find("[a-z]") == "a" && self.name.findAll("[a-z]").size() == 2 && isURL("https://x.io/a") && !isURL("nope")' },
+    ]);
     expect(run(s, { tags: ['a', 'b'], name: 'a-b' })).toEqual([]);
   });
 });
