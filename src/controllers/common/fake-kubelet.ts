@@ -85,6 +85,9 @@ export class FakeKubelet {
           { type: 'ContainersReady', status: st, lastTransitionTime: now },
           { type: 'Ready', status: st, lastTransitionTime: now },
         ],
+        containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
+          name: c.name, image: c.image ?? '', imageID: '', ready, started: true, restartCount: 0, state: { running: { startedAt: now } },
+        })),
       };
       return await this.pods.patch(ns, name, 'merge', { status }, { subresource: 'status' });
     } catch (e) {
