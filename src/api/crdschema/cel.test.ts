@@ -103,6 +103,11 @@ describe('x-kubernetes-validations', () => {
     expect(errs[0]).toMatch(/^spec: Invalid value: "object": rule compile error: /);
   });
 
+  it('accepts and skips rules using unimplemented Kubernetes CEL libraries', () => {
+    const s = specWith([{ rule: "quantity(self.name).isGreaterThan(quantity('1'))" }, { rule: 'math.abs(self.min) > 100' }, { rule: 'self.tags.reverse() == self.tags' }]);
+    expect(run(s, { name: '2', min: 1, tags: [] })).toEqual([]);
+  });
+
   it('offers Kubernetes list and string helpers', () => {
     const s = specWith([
       { rule: 'self.tags.isSorted() && self.name.replace("-", "") == "ab" && self.tags.indexOf("b") == 1' },

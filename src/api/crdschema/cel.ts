@@ -20,12 +20,33 @@ export interface CompiledRule {
   usesOldSelf: boolean;
   /** Compile error of the rule itself. */
   error?: string;
+  /** The unimplemented Kubernetes CEL library the rule uses (the rule is then skipped). */
+  unsupported?: string;
   /** Compile error of messageExpression. */
   messageError?: string;
   fieldPath?: string;
 }
 
 const oldSelfRe = /\boldSelf\b/;
+
+// Kubernetes CEL libraries this engine does not implement (quantity, IP/CIDR, URL, semver, format,
+// math/sets/base64/lists/strings namespaces and newer list helpers). A rule using them is accepted
+// and not evaluated, rather than rejecting CRDs upstream accepts.
+const libraryNamespaces = /undeclared reference to: (math|sets|lists|strings|base64|format|optional)\b/;
+const libraryFunctions = new Set([
+  'quantity', 'isQuantity', 'isInteger', 'asInteger', 'asApproximateFloat', 'sign', 'add', 'sub', 'isGreaterThan', 'isLessThan', 'compareTo',
+  'ip', 'isIP', 'cidr', 'isCIDR', 'family', 'isUnspecified', 'isLoopback', 'isLinkLocalMulticast', 'isLinkLocalUnicast', 'isGlobalUnicast',
+  'containsIP', 'containsCIDR', 'masked', 'prefixLength', 'url', 'getScheme', 'getHost', 'getHostname', 'getPort', 'getEscapedPath', 'getQuery',
+  'semver', 'isSemver', 'major', 'minor', 'patch', 'slice', 'flatten', 'reverse', 'distinct', 'sortBy', 'quote', 'format',
+]);
+
+/** The library a compile error points at, when it is one of the unimplemented Kubernetes libraries. */
+export function unsupportedLibrary(error: string): string | undefined {
+  const ns = libraryNamespaces.exec(error);
+  if (ns) return ns[1];
+  const fn = /no matching overload for '(?:[^'(]*\.)?([A-Za-z_][A-Za-z0-9_]*)\(/.exec(error);
+  return fn && libraryFunctions.has(fn[1]!) ? fn[1] : undefined;
+}
 
 /** The first line of a CEL library error, in cel-go's lower-case style ("no such key: x"). */
 export function celErrorText(e: unknown): string {
@@ -98,7 +119,10 @@ export class CelRules {
       if (check.type !== 'bool' && check.type !== 'dyn') throw new Error(`cel expression must evaluate to a bool`);
       c.program = env.parse(src) as unknown as Program;
     } catch (e) {
-      c.error = celErrorText(e);
+      const text = celErrorText(e);
+      const lib = unsupportedLibrary(text);
+      if (lib) c.unsupported = lib;
+      else c.error = text;
     }
     if (rule.messageExpression) {
       try {
@@ -107,7 +131,8 @@ export class CelRules {
         if (check.type !== 'string' && check.type !== 'dyn') throw new Error('messageExpression must evaluate to a string');
         c.messageProgram = env.parse(rule.messageExpression) as unknown as Program;
       } catch (e) {
-        c.messageError = celErrorText(e);
+        const text = celErrorText(e);
+        if (!unsupportedLibrary(text)) c.messageError = text;
       }
     }
     if (rule.fieldPath) {

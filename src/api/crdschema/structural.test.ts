@@ -62,6 +62,11 @@ describe('validateStructuralSchema', () => {
     ]);
   });
 
+  it('accepts rules using Kubernetes CEL libraries this engine does not evaluate', () => {
+    expect(check({ type: 'object', 'x-kubernetes-validations': [{ rule: 'isIP(self.addr)' }, { rule: 'sets.contains(self.a, self.b)' }] })).toEqual([]);
+    expect(check({ type: 'object', 'x-kubernetes-validations': [{ rule: 'self.a.sizee() > 1' }] })[0]).toContain("compilation failed: found no matching overload for 'dyn.sizee()'");
+  });
+
   it('reports rules that do not compile, bad reasons and oldSelf on uncorrelatable items', () => {
     const errs = check({
       type: 'object',
