@@ -112,7 +112,7 @@ describe('Job controller', () => {
     expect(s.status?.failed ?? 0).toBe(0);
     expect(s.status?.active).toBe(0);
     await jobs.patch(ns, 'sus', 'merge', { spec: { suspend: false } });
-    const r = await waitFor(async () => { const j = await jobs.get(ns, 'sus'); return j.status?.startTime && (await activeOf('sus')).length === 2 && j; }, 2000, 'resumed');
+    const r = await waitFor(async () => { const j = await jobs.get(ns, 'sus'); return (j.status?.startTime && (await activeOf('sus')).length === 2) ? j : undefined; }, 2000, 'resumed');
     expect(r.status?.conditions?.find((c) => c.type === 'Suspended')).toMatchObject({ status: 'False', reason: 'JobResumed' });
   });
 
