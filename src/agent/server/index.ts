@@ -1,3 +1,3 @@
 export { startAgentServer, type AgentServer, type AgentServerOptions } from './agent-server.js';
 export { createSelfSignedServingCertificate, type ServingCertificate } from './serving-cert.js';
-export type { ContainerLocator, LocatedContainer } from './locator.js';
+export { createDeferredLocator, type ContainerLocator, type LocatedContainer } from './locator.js';

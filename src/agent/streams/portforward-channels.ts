@@ -45,7 +45,7 @@ export async function serveChannelPortForward(
     await conn.send(2 * i + 1, portBytes(port));
   }));
   await Promise.all(ports.map(async (port, i) => {
-    const sink = protocolDuplex((chunk) => void conn.send(2 * i, chunk), () => {});
+    const sink = protocolDuplex((chunk) => conn.send(2 * i, chunk), () => {});
     sinks[i] = sink;
     try {
       await forward(port, sink);

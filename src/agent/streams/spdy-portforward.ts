@@ -53,26 +53,31 @@ export function serveSpdyPortForward(ws: WebSocket, opts: SpdyPortForwardOptions
   let outbound: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const sendRaw = (build: () => Promise<Buffer> | Buffer) => {
+  /** Queues a frame; the promise settles once it is written to the socket (or dropped). */
+  const sendRaw = (build: () => Promise<Buffer> | Buffer): Promise<void> => {
     outbound = outbound.then(async () => {
       if (closed) return;
       const frame = await build();
-      if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+      if (ws.readyState !== ws.OPEN) return;
+      await new Promise<void>((resolve) => ws.send(frame, { binary: true }, () => resolve()));
     }).catch((e: unknown) => opts.log.debug('spdy send failed', { err: (e as Error).message }));
+    return outbound;
   };
 
-  const sendData = (s: SpdyStream, chunk: Buffer) => {
-    if (s.localFin) return;
+  const sendData = (s: SpdyStream, chunk: Buffer): Promise<void> => {
+    if (s.localFin) return Promise.resolve();
+    let last: Promise<void> = Promise.resolve();
     for (let at = 0; at < chunk.length; at += MAX_DATA) {
       const part = chunk.subarray(at, at + MAX_DATA);
-      sendRaw(() => dataFrame(s.id, 0, part));
+      last = sendRaw(() => dataFrame(s.id, 0, part));
     }
+    return last;
   };
 
   const finish = (s: SpdyStream | undefined) => {
     if (!s || s.localFin) return;
     s.localFin = true;
-    sendRaw(() => dataFrame(s.id, FLAG_FIN, Buffer.alloc(0)));
+    void sendRaw(() => dataFrame(s.id, FLAG_FIN, Buffer.alloc(0)));
     forgetIfDone(s);
   };
 
@@ -81,7 +86,7 @@ export function serveSpdyPortForward(ws: WebSocket, opts: SpdyPortForwardOptions
   };
 
   const reset = (id: number, status: number) => {
-    sendRaw(() => controlFrame(FrameType.RstStream, 0, u32(id, status)));
+    void sendRaw(() => controlFrame(FrameType.RstStream, 0, u32(id, status)));
   };
 
   const startPair = (key: string, pair: Pair) => {
@@ -92,7 +97,7 @@ export function serveSpdyPortForward(ws: WebSocket, opts: SpdyPortForwardOptions
     const portText = data.headers.get('port') ?? '';
     const port = Number(portText);
     const fail = (message: string) => {
-      sendData(errorStream, Buffer.from(message));
+      void sendData(errorStream, Buffer.from(message));
       finish(errorStream);
       finish(data);
     };
@@ -127,7 +132,7 @@ export function serveSpdyPortForward(ws: WebSocket, opts: SpdyPortForwardOptions
     const headers = await codec.decode(f.payload.subarray(10));
     const s: SpdyStream = { id, headers, localFin: false, early: [], remoteFin: (f.flags & FLAG_FIN) !== 0 };
     streams.set(id, s);
-    sendRaw(async () => controlFrame(FrameType.SynReply, 0, Buffer.concat([u32(id), await codec.encode(new Map())])));
+    void sendRaw(async () => controlFrame(FrameType.SynReply, 0, Buffer.concat([u32(id), await codec.encode(new Map())])));
     const type = headers.get('streamtype');
     const key = `${headers.get('requestid') ?? ''}/${headers.get('port') ?? ''}`;
     if (type !== 'error' && type !== 'data') {
@@ -144,7 +149,7 @@ export function serveSpdyPortForward(ws: WebSocket, opts: SpdyPortForwardOptions
         if (p.started) return;
         pairs.delete(key);
         if (p.error) {
-          sendData(p.error, Buffer.from('timed out waiting for the data stream'));
+          void sendData(p.error, Buffer.from('timed out waiting for the data stream'));
           finish(p.error);
         }
         finish(p.data);
@@ -187,7 +192,7 @@ export function serveSpdyPortForward(ws: WebSocket, opts: SpdyPortForwardOptions
         return;
       }
       case FrameType.Ping:
-        sendRaw(() => controlFrame(FrameType.Ping, 0, Buffer.from(f.payload)));
+        void sendRaw(() => controlFrame(FrameType.Ping, 0, Buffer.from(f.payload)));
         return;
       case FrameType.GoAway:
         ws.close(1000);
@@ -210,7 +215,7 @@ export function serveSpdyPortForward(ws: WebSocket, opts: SpdyPortForwardOptions
         for (const f of frames) await onFrame(f);
       }).catch((e: unknown) => {
         opts.log.debug('spdy protocol error', { err: (e as Error).message });
-        sendRaw(() => controlFrame(FrameType.GoAway, 0, u32(0, 1)));
+        void sendRaw(() => controlFrame(FrameType.GoAway, 0, u32(0, 1)));
         ws.close(1002);
       });
     });
