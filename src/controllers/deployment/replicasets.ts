@@ -117,7 +117,7 @@ async function getNewReplicaSet(ops: DeploymentOps, d: DeploymentObject, sets: R
 }
 
 /** Scales one set and keeps its desired/max annotations current; records ScalingReplicaSet. Returns the (possibly updated) set and whether its size changed. */
-export async function scaleReplicaSet(ops: DeploymentOps, rs: ReplicaSetObject, newScale: number, d: DeploymentObject, operation?: string): Promise<{ scaled: boolean; rs: ReplicaSetObject }> {
+export async function scaleReplicaSet(ops: DeploymentOps, rs: ReplicaSetObject, newScale: number, d: DeploymentObject): Promise<{ scaled: boolean; rs: ReplicaSetObject }> {
   const oldScale = replicasOf(rs);
   const sizeChanged = oldScale !== newScale;
   const copy = deepCopy(rs);
@@ -126,7 +126,7 @@ export async function scaleReplicaSet(ops: DeploymentOps, rs: ReplicaSetObject, 
   copy.spec.replicas = newScale;
   const updated = await ops.updateReplicaSet(copy);
   if (sizeChanged) {
-    const op = operation ?? (newScale > oldScale ? 'up' : 'down');
+    const op = oldScale < newScale ? 'up' : 'down';
     ops.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${updated.metadata.name} from ${oldScale} to ${newScale}`);
   }
   return { scaled: sizeChanged, rs: updated };
@@ -135,7 +135,7 @@ export async function scaleReplicaSet(ops: DeploymentOps, rs: ReplicaSetObject, 
 /** scaleReplicaSetAndRecordEvent: nothing to do when the size is already right. */
 export async function scaleAndRecord(ops: DeploymentOps, rs: ReplicaSetObject, newScale: number, d: DeploymentObject): Promise<{ scaled: boolean; rs: ReplicaSetObject }> {
   if (replicasOf(rs) === newScale) return { scaled: false, rs };
-  return scaleReplicaSet(ops, rs, newScale, d, newScale > replicasOf(rs) ? 'up' : 'down');
+  return scaleReplicaSet(ops, rs, newScale, d);
 }
 
 /** upstream scale(): a resize of the Deployment spreads over its sets in proportion to their size. */
@@ -155,9 +155,8 @@ export async function scale(ops: DeploymentOps, d: DeploymentObject, newRS: Repl
   const all = activeReplicaSets([...oldRSs, newRS]);
   const allowed = want > 0 ? want + maxSurge(d) : 0;
   const toAdd = allowed - specReplicaCount(all);
-  let operation = '';
-  if (toAdd > 0) { all.sort(bySizeNewer); operation = 'up'; }
-  else if (toAdd < 0) { all.sort(bySizeOlder); operation = 'down'; }
+  if (toAdd > 0) all.sort(bySizeNewer);
+  else if (toAdd < 0) all.sort(bySizeOlder);
   let added = 0;
   const sizes = new Map<string, number>();
   for (const rs of all) {
@@ -171,7 +170,7 @@ export async function scale(ops: DeploymentOps, d: DeploymentObject, newRS: Repl
     const rs = all[i]!;
     // Leftovers go to the largest set.
     if (i === 0 && toAdd !== 0) sizes.set(rs.metadata.name, Math.max(0, sizes.get(rs.metadata.name)! + toAdd - added));
-    await scaleReplicaSet(ops, rs, sizes.get(rs.metadata.name)!, d, operation || undefined);
+    await scaleReplicaSet(ops, rs, sizes.get(rs.metadata.name)!, d);
   }
 }
 
