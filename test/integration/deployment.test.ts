@@ -229,4 +229,28 @@ describe('Deployment controller', () => {
     expect(sets.map(imageOf).sort()).toEqual(['nginx:3', 'nginx:4']);
     expect(rev(await e.deployments.get(ns, 'hist'))).toBe('4');
   });
+
+  it('spreads a resize across the old and new sets in proportion while a rollout is stuck', async () => {
+    const e = await env({ auto: false });
+    await e.deployments.create(ns, deployment('prop', 10, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 0 } } }));
+    const first = await waitFor(async () => { const l = (await e.pods.list(ns, { labelSelector: 'app=prop' })).items; return l.length === 10 && l; }, 5000, '10 pods');
+    await Promise.all(first.map((p) => e.kubelet.markReady(p)));
+    await waitFor(() => complete(e, 'prop', 10), 8000, 'v1');
+    await setImage(e, 'prop', 'nginx:2');
+    // New pods never become ready: the new set stays at maxSurge, the old one at 10.
+    await waitFor(async () => {
+      const sets = await setsOf(e, 'prop');
+      const next = sets.find((rs) => imageOf(rs) === 'nginx:2');
+      return next?.spec.replicas === 3 && next.status?.replicas === 3;
+    }, 5000, 'surge');
+    await e.deployments.patch(ns, 'prop', 'merge', { spec: { replicas: 20 } });
+    // 23 allowed (20 + surge 3) over 13 annotated: old 10 → round(10·23/13) = 18, new 3 → round(3·23/13) = 5.
+    await waitFor(async () => {
+      const sets = await setsOf(e, 'prop');
+      return sets.find((rs) => imageOf(rs) === 'nginx:1')?.spec.replicas === 18 && sets.find((rs) => imageOf(rs) === 'nginx:2')?.spec.replicas === 5;
+    }, 5000, 'proportional scale');
+    for (const rs of await setsOf(e, 'prop')) {
+      expect(rs.metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/desired-replicas': '20', 'deployment.kubernetes.io/max-replicas': '23' });
+    }
+  });
 });
