@@ -125,6 +125,11 @@ resp = stream(v1.connect_get_namespaced_pod_exec, 'web', 'default', command=['sh
 resp.run_forever(timeout=10)
 out['stdout'] = resp.read_stdout()
 out['exit'] = resp.returncode
+resp = stream(v1.connect_get_namespaced_pod_exec, 'web', 'default', command=['head', '-n', '1'],
+              stderr=True, stdin=True, stdout=True, tty=False, _preload_content=False)
+resp.write_stdin('from python\\n')
+resp.run_forever(timeout=10)
+out['stdin'] = resp.read_stdout()
 out['plain'] = stream(v1.connect_get_namespaced_pod_exec, 'web', 'default', command=['echo', 'simple'],
                       stderr=True, stdin=False, stdout=True, tty=False)
 pf = portforward(v1.connect_get_namespaced_pod_portforward, 'web', 'default', ports=sys.argv[2])
@@ -161,6 +166,6 @@ describe.skipIf(!hasPython)('Python client (kubernetes.stream)', () => {
     });
     expect(result.code, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout.trim().split('\n').pop()!);
-    expect(out).toEqual({ stdout: 'py\n', exit: 5, plain: 'simple\n', echo: 'hello py' });
+    expect(out).toEqual({ stdout: 'py\n', exit: 5, stdin: 'from python\n', plain: 'simple\n', echo: 'hello py' });
   }, 40_000);
 });

@@ -83,6 +83,9 @@ describe.skipIf(kubectls.length === 0).each(kubectls)('%s', (_name, bin) => {
     expect(failed.stderr).toContain('command terminated with exit code 3');
     const piped = await kubectl(bin, ['exec', '-i', 'web', '--', 'sh', '-c', 'tr a-z A-Z; echo end'], 'piped input\n');
     expect(piped).toMatchObject({ code: 0, stdout: 'PIPED INPUT\nend\n' });
+    // The command ends before its input does: kubectl must still finish.
+    const early = await kubectl(bin, ['exec', '-i', 'web', '--', 'head', '-c', '5'], 'x'.repeat(2_000_000));
+    expect(early).toMatchObject({ code: 0, stdout: 'xxxxx' });
   }, 60_000);
 
   it('errors: a container not in the pod, one not running, an unscheduled pod', async () => {

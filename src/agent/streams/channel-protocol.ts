@@ -64,12 +64,14 @@ export class ChannelConnection {
 
   constructor(private readonly ws: WebSocket, readonly protocol: ChannelProtocolName | '', handlers: ChannelHandlers) {
     this.t = protocol ? traits[protocol] : traits['channel.k8s.io'];
-    ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+    // Binary protocols take text messages as raw bytes too (the Python client sends str data as
+    // text frames: the channel as a character, then the text), as wsstream does.
+    ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => {
       const buf = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
       if (buf.length === 0) return;
       let channel: number;
       let data: Buffer;
-      if (this.t.base64 || !isBinary) {
+      if (this.t.base64) {
         const text = buf.toString('utf8');
         channel = text.charCodeAt(0) - 48;
         data = Buffer.from(text.slice(1), 'base64');

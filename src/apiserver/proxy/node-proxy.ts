@@ -152,7 +152,8 @@ export function createNodeProxy(opts: NodeProxyOptions): NodeProxy {
           const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, `Host: ${endpoint.host}:${endpoint.port}`];
           for (let i = 0; i < req.rawHeaders.length; i += 2) {
             const name = req.rawHeaders[i]!;
-            if (hopHeaders.has(name.toLowerCase())) continue;
+            const lower = name.toLowerCase();
+            if (hopHeaders.has(lower) || lower.startsWith('impersonate-')) continue;
             lines.push(`${name}: ${req.rawHeaders[i + 1]}`);
           }
           upstream.write(lines.join('\r\n') + '\r\n\r\n');
