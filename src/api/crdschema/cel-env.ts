@@ -2,8 +2,15 @@
 // few of the Kubernetes CEL library functions CRD authors commonly use that the CEL library lacks
 // (strings replace/charAt, regex find/findAll, isURL, lists isSorted/sum/min/max/indexOf/lastIndexOf).
 import { Environment } from '@marcbachmann/cel-js';
+import { compileRE2 } from './re2.js';
 
 type Scalar = bigint | number | string;
+
+function regex(re: string, extraFlags = ''): RegExp {
+  let r: RegExp;
+  try { r = compileRE2(re); } catch { throw new Error(`Invalid regular expression: ${re}`); }
+  return extraFlags ? new RegExp(r.source, r.flags + extraFlags) : r;
+}
 
 function compare(a: Scalar, b: Scalar): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -31,10 +38,12 @@ export function newCelEnvironment(optionalOldSelf = false): Environment {
       }
       return out;
     })
-    .registerFunction('string.find(string): string', (s: string, re: string) => new RegExp(re, 'u').exec(s)?.[0] ?? '')
-    .registerFunction('string.findAll(string): list<string>', (s: string, re: string) => [...s.matchAll(new RegExp(re, 'gu'))].map((m) => m[0]))
+    // Rules' `.matches(` calls are rewritten to this RE2-aware matcher (see cel-rewrite.ts).
+    .registerFunction('string.re2Matches(string): bool', (s: string, re: string) => regex(re).test(s))
+    .registerFunction('string.find(string): string', (s: string, re: string) => regex(re).exec(s)?.[0] ?? '')
+    .registerFunction('string.findAll(string): list<string>', (s: string, re: string) => [...s.matchAll(regex(re, 'g'))].map((m) => m[0]))
     .registerFunction('string.findAll(string, int): list<string>', (s: string, re: string, n: bigint) => {
-      const all = [...s.matchAll(new RegExp(re, 'gu'))].map((m) => m[0]);
+      const all = [...s.matchAll(regex(re, 'g'))].map((m) => m[0]);
       return n < 0n ? all : all.slice(0, Number(n));
     })
     .registerFunction('isURL(string): bool', (s: string) => {

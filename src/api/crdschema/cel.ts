@@ -8,6 +8,7 @@ import type { Environment } from '@marcbachmann/cel-js';
 import { Optional } from '@marcbachmann/cel-js';
 import { FieldError, fieldErrors } from '../errors.js';
 import { newCelEnvironment } from './cel-env.js';
+import { rewriteRule } from './cel-rewrite.js';
 import { oldField, oldItems, unchanged, type Old } from './correlate.js';
 import { additionalSchema, isEmbedded, isObj, type JSONSchemaProps, type Obj, type ValidationRule } from './schema.js';
 
@@ -114,10 +115,11 @@ export class CelRules {
     if (!src.trim()) return c;
     const env = rule.optionalOldSelf === true ? this.optionalEnv : this.env;
     try {
-      const check = env.check(src);
+      const code = rewriteRule(src);
+      const check = env.check(code);
       if (!check.valid) throw check.error;
       if (check.type !== 'bool' && check.type !== 'dyn') throw new Error(`cel expression must evaluate to a bool`);
-      c.program = env.parse(src) as unknown as Program;
+      c.program = env.parse(code) as unknown as Program;
     } catch (e) {
       const text = celErrorText(e);
       const lib = unsupportedLibrary(text);
@@ -126,10 +128,11 @@ export class CelRules {
     }
     if (rule.messageExpression) {
       try {
-        const check = env.check(rule.messageExpression);
+        const code = rewriteRule(rule.messageExpression);
+        const check = env.check(code);
         if (!check.valid) throw check.error;
         if (check.type !== 'string' && check.type !== 'dyn') throw new Error('messageExpression must evaluate to a string');
-        c.messageProgram = env.parse(rule.messageExpression) as unknown as Program;
+        c.messageProgram = env.parse(code) as unknown as Program;
       } catch (e) {
         const text = celErrorText(e);
         if (!unsupportedLibrary(text)) c.messageError = text;

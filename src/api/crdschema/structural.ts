@@ -7,6 +7,7 @@
 // `….openAPIV3Schema.properties[spec].type`.
 import { FieldError, fieldErrors } from '../errors.js';
 import { CelRules, parseRuleFieldPath } from './cel.js';
+import { compileRE2 } from './re2.js';
 import { isObj, type JSONSchemaProps } from './schema.js';
 
 const types = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
@@ -275,11 +276,7 @@ function nested(v: unknown, path: string, errs: FieldError[]): void {
 
 function checkPattern(s: JSONSchemaProps, path: string, errs: FieldError[]): void {
   if (typeof s.pattern !== 'string' || !s.pattern) return;
-  // RE2 (Go's regexp) has no lookaround or backreferences; JavaScript would accept them.
-  const unsupported = /\(\?<?[=!]|\\[1-9]/.exec(s.pattern);
-  let err = unsupported ? `error parsing regexp: invalid or unsupported Perl syntax: \`${unsupported[0]}\`` : '';
-  if (!err) {
-    try { new RegExp(s.pattern, 'u'); } catch (e) { err = `error parsing regexp: ${(e as Error).message}`; }
-  }
+  let err = '';
+  try { compileRE2(s.pattern); } catch (e) { err = (e as Error).message; }
   if (err) errs.push(fieldErrors.invalid(`${path}.pattern`, s.pattern, `must be a valid regular expression, but isn't: ${err}`));
 }

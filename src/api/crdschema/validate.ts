@@ -5,6 +5,7 @@
 // upstream's validators do: a string is checked for lengths and patterns, a number for bounds, etc.
 import { FieldError, fieldErrors } from '../errors.js';
 import { matchesFormat } from './formats.js';
+import { compileRE2 } from './re2.js';
 import { bound, goFloat, msg } from './messages.js';
 import { oldField, oldItems, unchanged, type Old } from './correlate.js';
 import { additionalSchema, deepEqual, isObj, type JSONSchemaProps } from './schema.js';
@@ -37,7 +38,7 @@ export class OpenAPIValidator {
   private regexp(pattern: string): RegExp | string {
     let re = this.regexps.get(pattern);
     if (re === undefined) {
-      try { re = new RegExp(pattern, 'u'); } catch (e) { re = (e as Error).message; }
+      try { re = compileRE2(pattern); } catch (e) { re = (e as Error).message; }
       this.regexps.set(pattern, re);
     }
     return re;
