@@ -102,6 +102,28 @@ describe('agent endpoint: authentication and routes', () => {
     expect(await get('/healthz')).toEqual({ status: 200, body: 'ok' });
   });
 
+  it('answers 403 to a verified client that authorize refuses', async () => {
+    const picky = await startAgentServer({
+      host: '127.0.0.1', port: 0, tls: { clientCA: pki.clientCA }, locator: fakeLocator(runtime, {}), log: silentLogger,
+      authorize: (who) => who.commonName === 'someone-else' && who.organizations.includes('system:masters'),
+    });
+    try {
+      const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: picky.port, path: '/healthz', rejectUnauthorized: false, agent: false, ...pki.client }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(r.status).toBe(403);
+      expect(JSON.parse(r.body).message).toBe('Forbidden (user=kube-apiserver-kubelet-client, verb=get, resource=nodes, subresource=proxy, path=/healthz)');
+    } finally {
+      await picky.close();
+    }
+  });
+
   it('reports an unknown pod or container', async () => {
     const s = open(execPath(['true'], 'stdout=1'), ['v5.channel.k8s.io']);
     await s.closed;

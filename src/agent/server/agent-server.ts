@@ -25,7 +25,16 @@ export interface AgentServerOptions {
   log: Logger;
   /** For the self-signed certificate's names. */
   nodeName?: string;
+  /**
+   * Which verified client identities may use the endpoint (the kubelet asks the API server with a
+   * SubjectAccessReview; here the caller decides, e.g. only the API server's kubelet-client
+   * certificate). Default: every certificate signed by `clientCA`. Refused ones get 403.
+   */
+  authorize?: (client: ClientIdentity) => boolean;
 }
+
+/** The subject of a verified client certificate. */
+export interface ClientIdentity { commonName: string; organizations: string[] }
 
 export interface AgentServer {
   port: number;
@@ -38,7 +47,7 @@ function statusBody(e: HttpError): string {
   return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: e.message, reason: e.reason, code: e.code });
 }
 
-const reasons: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 404: 'NotFound', 405: 'MethodNotAllowed', 500: 'InternalError' };
+const reasons: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed', 500: 'InternalError' };
 const err = (code: number, message: string): HttpError => ({ code, reason: reasons[code] ?? 'InternalError', message });
 
 function writeHttpError(res: ServerResponse, e: HttpError): void {
@@ -52,13 +61,16 @@ function writeHttpError(res: ServerResponse, e: HttpError): void {
 
 function rejectUpgrade(socket: Duplex, e: HttpError): void {
   const body = statusBody(e);
-  const text = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 500: 'Internal Server Error' }[e.code] ?? 'Error';
+  const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }[e.code] ?? 'Error';
   socket.end(`HTTP/1.1 ${e.code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
-function authorized(req: IncomingMessage): boolean {
+function clientIdentity(req: IncomingMessage): ClientIdentity | undefined {
   const s = req.socket as TLSSocket;
-  return s.authorized === true;
+  if (s.authorized !== true) return undefined;
+  const subject = s.getPeerCertificate().subject as unknown as Record<string, string | string[] | undefined> | undefined;
+  const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  return { commonName: list(subject?.CN)[0] ?? '', organizations: list(subject?.O) };
 }
 
 export async function startAgentServer(opts: AgentServerOptions): Promise<AgentServer> {
@@ -90,6 +102,17 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     s.once('close', () => sockets.delete(s));
   });
 
+  /** 401 without a verified certificate, 403 when `authorize` refuses it (as the kubelet answers). */
+  const admission = (req: IncomingMessage): HttpError | undefined => {
+    const who = clientIdentity(req);
+    if (!who) return err(401, 'Unauthorized');
+    if (opts.authorize && !opts.authorize(who)) {
+      const url = new URL(req.url ?? '/', 'https://agent');
+      return err(403, `Forbidden (user=${who.commonName}, verb=${req.method === 'GET' ? 'get' : 'create'}, resource=nodes, subresource=proxy, path=${url.pathname})`);
+    }
+    return undefined;
+  };
+
   const locate = async (route: AgentRoute & { namespace: string; pod: string }, container?: string): Promise<LocatedContainer | HttpError> => {
     const found = await opts.locator.find(route.namespace, route.pod, container);
     if (found) return found;
@@ -105,7 +128,8 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
-      if (!authorized(req)) return writeHttpError(res, err(401, 'Unauthorized'));
+      const denied = admission(req);
+      if (denied) return writeHttpError(res, denied);
       const url = new URL(req.url ?? '/', 'https://agent');
       const route = parseAgentPath(url.pathname);
       if (!route) return writeHttpError(res, err(404, `the server could not find the requested resource`));
@@ -144,7 +168,8 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     void (async () => {
-      if (!authorized(req)) return rejectUpgrade(socket, err(401, 'Unauthorized'));
+      const denied = admission(req);
+      if (denied) return rejectUpgrade(socket, denied);
       const url = new URL(req.url ?? '/', 'https://agent');
       const route = parseAgentPath(url.pathname);
       if (!route || route.kind === 'healthz' || route.kind === 'containerLogs') {
