@@ -5,7 +5,7 @@
 // available (rollout complete), then a rolling update (new image) until complete again. CPU is
 // process.cpuUsage() of this one process, so it includes the API server, store and fake kubelet,
 // not only the controllers; memory is the process RSS and heap.
-//   node bench/deployment.mjs [replicas=1000] [store=sqlite|memory]
+//   node bench/deployment.mjs [replicas=1000] [store=sqlite|memory] [nodeName]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +31,7 @@ export interface Phase {
 export interface DeploymentFigures {
   store: string;
   replicas: number;
+  nodeName?: string;
   /** Create → all N pods exist (seen by the kubelet's informer). */
   podsExistSeconds: number;
   /** Create → status availableReplicas = N and Progressing NewReplicaSetAvailable. */
@@ -54,7 +55,7 @@ async function until(fn: () => Promise<boolean> | boolean, timeoutMs: number, wh
   }
 }
 
-export async function benchDeployment(opts: { replicas?: number; store?: 'sqlite' | 'memory'; timeoutMs?: number } = {}): Promise<DeploymentFigures> {
+export async function benchDeployment(opts: { replicas?: number; store?: 'sqlite' | 'memory'; timeoutMs?: number; nodeName?: string } = {}): Promise<DeploymentFigures> {
   const replicas = opts.replicas ?? 1000;
   const timeoutMs = opts.timeoutMs ?? 300_000;
   const storeName = opts.store ?? 'sqlite';
@@ -69,7 +70,8 @@ export async function benchDeployment(opts: { replicas?: number; store?: 'sqlite
   // Every informer, worker pool and recorder listens on this one signal.
   setMaxListeners(100, abort.signal);
   const informers = new InformerFactory(new RestClient(transport, { fieldManager: 'kube-controller-manager' }), { log: silentLogger });
-  const kubelet = new FakeKubelet({ transport, workers: 16 });
+  // With a node name the kubelet binds pods first, so deletions are graceful and it finishes them.
+  const kubelet = new FakeKubelet({ transport, workers: 16, nodeName: opts.nodeName });
   const running = [
     new ReplicaSetController({ transport, log: silentLogger, informers }).start(abort.signal),
     new DeploymentController({ transport, log: silentLogger, informers }).start(abort.signal),
@@ -110,7 +112,7 @@ export async function benchDeployment(opts: { replicas?: number; store?: 'sqlite
     const rollingUpdateSeconds = (performance.now() - t0) / 1000;
     phases.push({ name: 'rolling update', seconds: rollingUpdateSeconds, cpuSeconds: cpu() - c0 });
     const m = process.memoryUsage();
-    return { store: storeName, replicas, podsExistSeconds, availableSeconds, rollingUpdateSeconds, phases, rssMbBefore, rssMbAfter: mb(m.rss), heapMbAfter: mb(m.heapUsed) };
+    return { store: storeName, replicas, nodeName: opts.nodeName, podsExistSeconds, availableSeconds, rollingUpdateSeconds, phases, rssMbBefore, rssMbAfter: mb(m.rss), heapMbAfter: mb(m.heapUsed) };
   } finally {
     abort.abort();
     await Promise.all(running.map((p) => p.catch(() => {})));
@@ -121,7 +123,7 @@ export async function benchDeployment(opts: { replicas?: number; store?: 'sqlite
 }
 
 export function formatDeploymentFigures(f: DeploymentFigures): string {
-  const lines = [`deployment: ${f.replicas} replicas on ${f.store}: pods exist ${f.podsExistSeconds.toFixed(2)} s, available ${f.availableSeconds.toFixed(2)} s, rolling update ${f.rollingUpdateSeconds.toFixed(2)} s`];
+  const lines = [`deployment: ${f.replicas} replicas on ${f.store}${f.nodeName ? ` (pods bound to ${f.nodeName})` : ''}: pods exist ${f.podsExistSeconds.toFixed(2)} s, available ${f.availableSeconds.toFixed(2)} s, rolling update ${f.rollingUpdateSeconds.toFixed(2)} s`];
   for (const p of f.phases) lines.push(`  ${p.name}: ${p.seconds.toFixed(2)} s wall, ${p.cpuSeconds.toFixed(2)} CPU-s (whole process: API server + store + controllers + fake kubelet)`);
   lines.push(`  RSS ${f.rssMbBefore} MB before → ${f.rssMbAfter} MB after; heap ${f.heapMbAfter} MB`);
   return lines.join('\n');

@@ -45,7 +45,8 @@ export class FakeKubelet {
     this.queue = new WorkQueue<string>({ name: 'fake-kubelet', clock: opts.clock });
     if (opts.auto !== false) {
       const consider = (p: PodObject) => {
-        if (p.metadata.deletionTimestamp || isPodReady(p)) return;
+        if (p.metadata.deletionTimestamp && !p.spec?.nodeName) return;
+        if (!p.metadata.deletionTimestamp && isPodReady(p)) return;
         if (opts.filter && !opts.filter(p)) return;
         const key = `${p.metadata.namespace}/${p.metadata.name}`;
         if (opts.delayMs) this.queue.addAfter(key, opts.delayMs);
@@ -61,7 +62,13 @@ export class FakeKubelet {
     await runWorkers(this.queue, this.opts.workers ?? 8, async (key) => {
       const { namespace, name } = splitKey(key);
       const pod = this.informer.lister.get(namespace, name);
-      if (pod && !pod.metadata.deletionTimestamp && !isPodReady(pod)) await this.markReady(pod);
+      if (!pod) return;
+      // A bound pod being deleted waits for its kubelet: finish it at once, as after a fast stop.
+      if (pod.metadata.deletionTimestamp) {
+        if (pod.spec?.nodeName) await this.pods.delete(namespace, name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }).catch((e) => { if (!isNotFound(e) && !isConflict(e)) throw e; });
+        return;
+      }
+      if (!isPodReady(pod)) await this.markReady(pod);
     }, signal, { log: this.opts.log });
   }
 
