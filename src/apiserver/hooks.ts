@@ -7,7 +7,7 @@ import { applyDefaults } from '../api/defaulting/index.js';
 import { validateObject, validateObjectUpdate, validateStatusUpdate } from '../api/validation/index.js';
 import { defaultResetFields, updateManagedFields } from '../api/fieldmanager/index.js';
 import { strategyFor } from './registry/strategy.js';
-import { builtinSchemas } from '../api/schema/index.js';
+import { schemaNodeFor } from './patching.js';
 import type { RegistryHooks } from './registry/generic-registry.js';
 import { systemNamespaces } from './bootstrap.js';
 import type { CustomResourceVersion } from './crd/crd-info.js';
@@ -56,9 +56,9 @@ export function createHooks(deps: HookDeps): RegistryHooks {
       }
     },
     manageFields(info, obj, old, ctx, subresource) {
-      if (!ctx.fieldManager) return;
+      if (!ctx.fieldManager || ctx.fieldsManaged) return;
       const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
-      const schema = deps.customVersion(info) ? undefined : builtinSchemas.node(info.group, info.version, info.kind);
+      const schema = schemaNodeFor(info, deps.customVersion(info));
       // Main-resource writes never own status, nor status writes spec (upstream's reset fields).
       const ignoredFields = defaultResetFields(subresource, strategyFor(info).hasStatus);
       const entries = updateManagedFields(old, obj, ctx.fieldManager, 'Update', apiVersion, ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z'), subresource || undefined, schema, { ignoredFields });

@@ -85,15 +85,14 @@ export class InProcessTransport implements RestTransport {
       if (res.result && res.result.body !== undefined) push(new TextEncoder().encode(JSON.stringify(res.result.body)));
       if (res.result?.body !== undefined) push(null);
     });
+    // One abort listener for the whole stream (not one per wait: long watches would leak them).
+    abort.signal.addEventListener('abort', () => wake?.(), { once: true });
     try {
       for (;;) {
         if (abort.signal.aborted) return;
         const next = queue.shift();
         if (next === undefined) {
-          await new Promise<void>((r) => {
-            wake = r;
-            abort.signal.addEventListener('abort', () => r(), { once: true });
-          });
+          await new Promise<void>((r) => { wake = r; });
           wake = undefined;
           continue;
         }

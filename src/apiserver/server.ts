@@ -89,7 +89,7 @@ export class ApiServer {
       registryFor: (info) => this.registryFor(info),
       checkFields: (info, obj, mode, raw) => checkBodyFields(info, obj, mode, raw, this.crds.version(info.group, info.version, info.resource)),
       checkPatched: (info, obj, mode, patch) => checkPatchedFields(info, obj, mode, patch, this.crds.version(info.group, info.version, info.resource)),
-      applyPatch: (info, type, current, patch, ctx, force) => patchObject(info, type, current, patch, ctx, force, !!this.crds.version(info.group, info.version, info.resource)),
+      applyPatch: (info, type, current, patch, ctx, force, sub) => patchObject(info, type, current, patch, ctx, force, this.crds.version(info.group, info.version, info.resource), sub),
       printerFor: (info) => {
         const v = this.crds.version(info.group, info.version, info.resource);
         return v ? customResourcePrinter(v.printerColumns) : undefined;

@@ -201,3 +201,19 @@ describe('pods/eviction', () => {
     expect(pod.metadata?.uid).toBeTruthy();
   });
 });
+
+describe('server-side apply', () => {
+  it('records managers, reports conflicts and lets force take over', async () => {
+    const c = t.client.resource<KubeObject>(cm);
+    const body = (owner: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: 'default' }, data: { owner } });
+    const a = await c.patch('default', 'ssa', 'apply', body('alice'), { fieldManager: 'alice' });
+    expect(a.metadata?.managedFields?.map((m) => `${m.manager}/${m.operation}`)).toEqual(['alice/Apply']);
+    const err = await expectStatus(c.patch('default', 'ssa', 'apply', body('bob'), { fieldManager: 'bob' }), 409, 'Apply failed with 1 conflict: conflict with "alice": .data.owner');
+    expect(err.details?.causes?.[0]).toMatchObject({ reason: 'FieldManagerConflict', field: '.data.owner' });
+    const b = await c.patch('default', 'ssa', 'apply', body('bob'), { fieldManager: 'bob', force: true });
+    expect((b.data as { owner: string }).owner).toBe('bob');
+    expect(b.metadata?.managedFields?.map((m) => m.manager).sort()).toEqual(['bob']);
+    const again = await c.patch('default', 'ssa', 'apply', body('bob'), { fieldManager: 'bob' });
+    expect(again.metadata?.resourceVersion).toBe(b.metadata?.resourceVersion);
+  });
+});

@@ -30,7 +30,7 @@ export interface ResourceHandlerDeps {
   /** The same checks on a patch result (failures are an invalid patch, 422). */
   checkPatched(info: ResourceInfo, obj: KubeObject, mode: FieldValidationMode, patch: unknown): string[];
   /** Applies a patch document of `type` to `current`. */
-  applyPatch(info: ResourceInfo, type: string, current: StoredObject, patch: unknown, ctx: RequestContext, force: boolean): KubeObject;
+  applyPatch(info: ResourceInfo, type: string, current: StoredObject, patch: unknown, ctx: RequestContext, force: boolean, subresource: string): KubeObject;
   /** The table printer of custom resources (additionalPrinterColumns). */
   printerFor(info: ResourceInfo): Printer | undefined;
   tokens: ServiceAccountTokens;
@@ -269,14 +269,14 @@ export class ResourceHandler {
     }
     if (ri.subresource === 'scale') {
       const updated = await registry.guaranteedUpdate(ri.namespace, ri.name, ctx, '', (cur) => {
-        const scale = this.deps.applyPatch(info, type, scaleOf(info, cur) as StoredObject, patch, ctx, force);
+        const scale = this.deps.applyPatch(info, type, scaleOf(info, cur) as StoredObject, patch, ctx, force, 'scale');
         return applyScale(cur, scale);
       });
       return res.object(200, scaleOf(info, updated));
     }
     const sub = ri.subresource === 'status' ? 'status' : '';
     const mutate = (cur: StoredObject): KubeObject => {
-      const next = this.deps.applyPatch(info, type, cur, patch, ctx, force);
+      const next = this.deps.applyPatch(info, type, cur, patch, ctx, force, sub);
       const rv = next.metadata?.resourceVersion;
       if (rv && rv !== cur.metadata.resourceVersion) throw errors.resourceVersionConflict(info.group, info.resource, ri.name);
       if (!sub) ctx.warnings.push(...this.deps.checkPatched(info, next, mode, patch));
@@ -287,7 +287,7 @@ export class ResourceHandler {
       const existing = await registry.tryGet(ri.namespace, ri.name);
       if (!existing) {
         const base = { apiVersion: info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind, metadata: { name: ri.name, ...(info.namespaced ? { namespace: ri.namespace } : {}) } } as StoredObject;
-        const obj = this.deps.applyPatch(info, type, base, patch, ctx, force);
+        const obj = this.deps.applyPatch(info, type, base, patch, ctx, force, sub);
         ctx.warnings.push(...this.deps.checkPatched(info, obj, mode, patch));
         const created = await registry.create(ri.namespace, obj, ctx);
         return this.respondObject(info, req, res, 201, created);

@@ -18,6 +18,8 @@ export interface RequestContext {
   fieldManager?: string;
   /** Warnings collected for the response's Warning headers. */
   warnings: string[];
+  /** Set when the write already carries its field ownership (server-side apply). */
+  fieldsManaged?: boolean;
   now: () => Date;
 }
 
