@@ -17,6 +17,8 @@ export { pruneObject } from './pruning.js';
 export { applyDefaults, pruneNonNullableNullsWithoutDefaults } from './defaulting.js';
 export { validateStructuralSchema } from './structural.js';
 
+const blocking = new Set(['FieldValueNotSupported', 'FieldValueRequired', 'FieldValueTooLong', 'FieldValueTooMany', 'FieldValueTypeInvalid']);
+const blocksRules = (e: FieldError) => blocking.has(e.type);
 const blockedRules = 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
 export class StructuralSchemas {
@@ -34,15 +36,19 @@ export class StructuralSchemas {
     applyDefaults(obj, schema);
   }
 
-  /** All schema errors of `obj` (root path ""), CEL rules last; `old` is given on update for transition rules. */
-  validate(schema: JSONSchemaProps | undefined, obj: unknown, old?: unknown): FieldError[] {
+  /**
+   * All schema errors of `obj` (root path ""), CEL rules last; `old` is given on update (transition
+   * rules, ratcheting). `prior` are errors found before (ObjectMeta), which can block CEL rules too.
+   */
+  validate(schema: JSONSchemaProps | undefined, obj: unknown, old?: unknown, prior: FieldError[] = []): FieldError[] {
     if (!schema) return [];
     const errs = this.openapi.validate(obj, schema, '', old === undefined ? undefined : { v: old });
     errs.push(...validateEmbeddedResources(obj, schema, ''));
     errs.push(...validateListSetsAndMaps(obj, schema, ''));
     if (!this.cel.hasRules(schema)) return errs;
-    // Upstream skips CEL rules once the object has type errors: rules could not be typed against it.
-    if (errs.some((e) => e.type === 'FieldValueTypeInvalid')) {
+    // Upstream skips CEL rules once the object has type, required, enum or size errors: the object
+    // does not have the shape the rules were written for.
+    if (errs.some(blocksRules) || prior.some(blocksRules)) {
       errs.push(fieldErrors.invalid('<nil>', 'null', blockedRules));
       return errs;
     }

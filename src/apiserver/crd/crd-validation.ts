@@ -23,6 +23,6 @@ export function defaultCustomResource(version: CustomResourceVersion, obj: KubeO
 export function validateCustomResource(version: CustomResourceVersion, obj: KubeObject, old: KubeObject | undefined): FieldError[] {
   const errs = validateObjectMeta(obj.metadata, { namespaced: version.info.namespaced, nameFn: nameIsDNSSubdomain });
   if (old) errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
-  errs.push(...schemas.validate(schemaOf(version), obj, old));
+  errs.push(...schemas.validate(schemaOf(version), obj, old, errs));
   return errs;
 }
