@@ -139,7 +139,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
     // Controllers stop first on shutdown (the stack unwinds), while the API server still answers.
     const controllersAbort = new AbortController();
     const runControllers = deps.startControllers ?? (await import('./controllers.js')).startControllers;
-    const controllersDone = runControllers({ transport: apiServer.inProcessTransport(), resources: () => apiServer.resources(), log: log.child('controllers'), signal: controllersAbort.signal });
+    const controllersDone = runControllers({ transport: apiServer.inProcessTransport(), resources: () => apiServer.resources(), log: log.child('controllers'), signal: controllersAbort.signal, dataDir: layout.root });
     cleanups.push({ what: 'stop controllers', run: async () => { controllersAbort.abort(); await controllersDone; } });
 
     // Written only now, so a client that finds the file finds a serving, ready API (k3s does the same).
