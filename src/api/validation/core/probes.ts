@@ -1,6 +1,7 @@
 // Probes and lifecycle handlers (upstream's validateProbe / validateHandler).
 import { FieldError, fieldErrors } from '../../errors.js';
 import { validateNonnegative, validatePortNumOrName } from '../common.js';
+import { regexError } from '../names.js';
 import { arr, isObj, s, type J } from '../value.js';
 
 const handlerKinds = ['exec', 'httpGet', 'tcpSocket', 'grpc', 'sleep'] as const;
@@ -26,7 +27,7 @@ export function validateHandler(h: J, p: string, allowed: readonly string[]): Fi
         if (!['HTTP', 'HTTPS'].includes(s(v.scheme))) errs.push(fieldErrors.notSupported(`${kp}.scheme`, s(v.scheme), ['HTTP', 'HTTPS']));
         for (const hdr of arr(v.httpHeaders) ?? []) {
           const name = isObj(hdr) ? s(hdr.name) : '';
-          if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) errs.push(fieldErrors.invalid(`${kp}.httpHeaders`, name, 'a valid HTTP header must consist of alphanumeric characters or \'-\' (e.g. \'X-Header-Name\', regex used for validation is \'[-A-Za-z0-9]+\')'));
+          if (!/^[-A-Za-z0-9]+$/.test(name)) errs.push(fieldErrors.invalid(`${kp}.httpHeaders`, name, regexError("a valid HTTP header must consist of alphanumeric characters or '-'", '[-A-Za-z0-9]+', 'X-Header-Name')));
         }
         break;
       case 'tcpSocket':
