@@ -16,7 +16,7 @@ const metaFields = new Set(['metadata', 'kind', 'apiVersion']);
 
 /** Structural-schema errors of `schema` at `path` (e.g. "spec.versions[0].schema.openAPIV3Schema"). */
 export function validateStructuralSchema(schema: unknown, path: string, rules?: CelRules): FieldError[] {
-  if (!isObj(schema)) return [fieldErrors.required(path, '')];
+  if (!isObj(schema)) return [fieldErrors.required(path, 'schemas are required')];
   const s = schema as JSONSchemaProps;
   const res = { schema: [] as FieldError[], cel: [] as FieldError[] };
   openAPIChecks(s, path, { isRoot: true }, rules ?? new CelRules(), res);
