@@ -238,7 +238,7 @@ describe('scheduling constraints', () => {
     expect(validateObject('', 'v1', 'Pod', withSpec({ topologySpreadConstraints: tsc, securityContext: { runAsUser: -1 } }), { namespaced: true }).map(String)).toEqual([
       'spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero',
       'spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: "Maybe": supported values: "DoNotSchedule", "ScheduleAnyway"',
-      'spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive',
+      'spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 4294967295, inclusive',
     ]);
   });
 });

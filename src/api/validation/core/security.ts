@@ -4,7 +4,8 @@ import { FieldError, fieldErrors } from '../../errors.js';
 import { inclusiveRangeError } from '../names.js';
 import { isObj, s, type J } from '../value.js';
 
-const maxId = 2147483647;
+// Unix ids are uint32 (upstream's IsValidUserID / IsValidGroupID).
+const maxId = 4294967295;
 
 function validateIds(sc: J, p: string, fields: string[]): FieldError[] {
   const errs: FieldError[] = [];
