@@ -61,7 +61,7 @@ export function validateOwnerReferences(refs: unknown, path: string): FieldError
   const list = arr(refs);
   if (!list) return [fieldErrors.typeInvalid(path, refs, 'must be an array')];
   const errs: FieldError[] = [];
-  const controllers: string[] = [];
+  let firstController = '';
   for (const r of list) {
     if (!isObj(r)) { errs.push(fieldErrors.typeInvalid(path, r, 'must be an object')); continue; }
     const apiVersion = s(r.apiVersion);
@@ -71,10 +71,11 @@ export function validateOwnerReferences(refs: unknown, path: string): FieldError
     if (!s(r.name)) errs.push(fieldErrors.invalid(`${path}.name`, s(r.name), 'name must not be empty'));
     if (!s(r.uid)) errs.push(fieldErrors.invalid(`${path}.uid`, s(r.uid), 'uid must not be empty'));
     if (bannedOwners.has(`${apiVersion}/${s(r.kind)}`)) errs.push(fieldErrors.invalid(path, r, `${apiVersion}, Kind=${s(r.kind)} is disallowed from being an owner`));
-    if (r.controller === true) controllers.push(s(r.name));
-  }
-  if (controllers.length > 1) {
-    errs.push(fieldErrors.invalid(`${path}`, list, `Only one reference can have Controller set to true. Found "true" in references for ${controllers.join(' and ')}`));
+    if (r.controller === true) {
+      const current = `${s(r.kind)}/${s(r.name)}`;
+      if (firstController) errs.push(fieldErrors.invalid(path, list, `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`));
+      else firstController = current;
+    }
   }
   return errs;
 }
@@ -100,6 +101,6 @@ export function validateObjectMetaUpdate(meta: unknown, oldMeta: unknown, path =
   errs.push(...validateLabels(m.labels, `${path}.labels`));
   errs.push(...validateAnnotations(m.annotations, `${path}.annotations`));
   errs.push(...validateOwnerReferences(m.ownerReferences, `${path}.ownerReferences`));
-  errs.push(...validateFinalizers(m.finalizers, `${path}.finalizers`));
+  // Finalizer names are checked on create only, as upstream does.
   return errs;
 }
