@@ -1,7 +1,10 @@
-// Embedded resources (x-kubernetes-embedded-resource) must name their apiVersion and kind, as
+// Embedded resources (x-kubernetes-embedded-resource) must name their apiVersion and kind, and
+// their metadata must be valid ObjectMeta (names as path segments; a missing name is fine), as
 // upstream's schema objectmeta validation requires for nested objects (the root's are checked by
 // the API server itself).
 import { FieldError, fieldErrors } from '../errors.js';
+import { validateObjectMeta } from '../validation/meta.js';
+import { nameIsPathSegment } from '../validation/names.js';
 import { additionalSchema, isEmbedded, isObj, type JSONSchemaProps } from './schema.js';
 
 const dns1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -35,6 +38,13 @@ function walk(x: unknown, s: JSONSchemaProps | undefined, path: string, isRoot: 
       else if (kind.length > 63 || !dns1035.test(kind.toLowerCase())) {
         errs.push(fieldErrors.invalid(join('kind'), kind, "may have mixed case, but should otherwise match: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"));
       }
+    }
+    const meta = x.metadata;
+    if (isObj(meta)) {
+      const m = { ...meta, name: typeof meta.name === 'string' && meta.name ? meta.name : 'fakename' };
+      errs.push(...validateObjectMeta(m, { namespaced: typeof meta.namespace === 'string' && meta.namespace !== '', nameFn: nameIsPathSegment }, join('metadata')));
+    } else if (meta !== undefined && meta !== null) {
+      errs.push(fieldErrors.invalid(join('metadata'), meta, 'must be an object'));
     }
   }
   const extra = additionalSchema(s);

@@ -81,6 +81,10 @@ describe('OpenAPI keyword validation with upstream messages', () => {
       'spec.template.kind: Required value: must not be empty',
     ]);
     expect(schemas.validate(s, { spec: { template: { apiVersion: 'v1', kind: 'Pod' } } })).toEqual([]);
+    expect(schemas.validate(s, { spec: { template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a/b', labels: { 'bad key!': 'x' } } } } }).map(String)).toEqual([
+      'spec.template.metadata.name: Invalid value: "a/b": may not contain \'/\'',
+      expect.stringMatching(/^spec\.template\.metadata\.labels: Invalid value: "bad key!": name part must consist of alphanumeric characters/),
+    ]);
   });
 
   it('renders float bounds like Go', () => {
