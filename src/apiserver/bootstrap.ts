@@ -13,3 +13,14 @@ export async function bootstrapNamespaces(create: (ns: KubeObject) => Promise<un
     }
   }
 }
+
+/** Creates each object unless it exists (system PriorityClasses and the like). */
+export async function bootstrapObjects(objects: KubeObject[], create: (o: KubeObject) => Promise<unknown>): Promise<void> {
+  for (const o of objects) {
+    try {
+      await create(structuredClone(o));
+    } catch (e) {
+      if (!isStatusError(e, 'AlreadyExists')) throw e;
+    }
+  }
+}

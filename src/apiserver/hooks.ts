@@ -10,10 +10,11 @@ import { strategyFor } from './registry/strategy.js';
 import { schemaNodeFor } from './patching.js';
 import type { RegistryHooks } from './registry/generic-registry.js';
 import { systemNamespaces } from './bootstrap.js';
+import { admitPodCreate, type PodAdmissionDeps } from './admission/pod-admission.js';
 import type { CustomResourceVersion } from './crd/crd-info.js';
 import { defaultCustomResource, validateCustomResource } from './crd/crd-validation.js';
 
-export interface HookDeps {
+export interface HookDeps extends PodAdmissionDeps {
   lookupNamespace(name: string): Promise<KubeObject | undefined>;
   /** The CRD version serving `info`, for custom resources. */
   customVersion(info: ResourceInfo): CustomResourceVersion | undefined;
@@ -48,6 +49,7 @@ export function createHooks(deps: HookDeps): RegistryHooks {
         return;
       }
       if (!info.namespaced || op !== 'CREATE') return;
+      if (info.group === '' && info.resource === 'pods') await admitPodCreate(obj, deps);
       const name = obj.metadata?.namespace ?? '';
       const ns = await deps.lookupNamespace(name);
       if (!ns) throw errors.notFound('', 'namespaces', name);

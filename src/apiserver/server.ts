@@ -21,7 +21,9 @@ import { createHooks } from './hooks.js';
 import { handleNonResource } from './handlers/non-resource.js';
 import { handleVirtual, isVirtual } from './handlers/virtual.js';
 import { InProcessTransport } from './inprocess-transport.js';
-import { bootstrapNamespaces } from './bootstrap.js';
+import { bootstrapNamespaces, bootstrapObjects } from './bootstrap.js';
+import { systemPriorityClasses } from './admission/pod-admission.js';
+import { listPage } from './registry/list.js';
 import { createOpenApiService } from './openapi/index.js';
 import { builtinSchemas } from '../api/schema/index.js';
 import { checkBodyFields, checkPatchedFields } from './field-checks.js';
@@ -81,6 +83,8 @@ export class ApiServer {
     this.crds = new CustomResourceController({ transport: this.inProcessTransport(), log: options.log.child('crd'), onChange: () => this.refreshResources(), now: this.now });
     const hooks = (this.hooks = createHooks({
       lookupNamespace: (name) => this.registry('', 'namespaces').tryGet('', name),
+      priorityClass: (name) => this.registry('scheduling.k8s.io', 'priorityclasses').tryGet('', name),
+      priorityClasses: async () => (await listPage(options.store, { prefix: this.registry('scheduling.k8s.io', 'priorityclasses').listPrefix(''), resourcePrefix: this.registry('scheduling.k8s.io', 'priorityclasses').resourcePrefix() })).items,
       customVersion: (info) => this.crds.version(info.group, info.version, info.resource),
     }));
     this.resourceHandler = new ResourceHandler({
@@ -141,6 +145,7 @@ export class ApiServer {
     if (this.started) return;
     this.started = true;
     await bootstrapNamespaces((ns) => this.registry('', 'namespaces').create('', ns, this.systemContext()));
+    await bootstrapObjects(systemPriorityClasses, (pc) => this.registry('scheduling.k8s.io', 'priorityclasses').create('', pc, this.systemContext()));
     this.crds.start(this.background.signal).catch((e) => this.options.log.error('custom resource controller stopped', { err: e }));
     await this.crds.waitForSync(this.background.signal);
   }

@@ -217,3 +217,16 @@ describe('server-side apply', () => {
     expect(again.metadata?.resourceVersion).toBe(b.metadata?.resourceVersion);
   });
 });
+
+describe('pod admission', () => {
+  it('defaults the service account, resolves priority and adds default tolerations', async () => {
+    const pods = t.client.resource<KubeObject>({ group: '', version: 'v1', resource: 'pods', namespaced: true });
+    const p = await pods.create('default', { metadata: { name: 'adm' }, spec: { priorityClassName: 'system-cluster-critical', containers: [{ name: 'c', image: 'busybox' }] } } as KubeObject);
+    const spec = p.spec as { serviceAccountName: string; priority: number; preemptionPolicy: string; tolerations: Array<{ key: string; tolerationSeconds: number }> };
+    expect(spec.serviceAccountName).toBe('default');
+    expect(spec.priority).toBe(2000000000);
+    expect(spec.preemptionPolicy).toBe('PreemptLowerPriority');
+    expect(spec.tolerations.map((x) => `${x.key}/${x.tolerationSeconds}`)).toEqual(['node.kubernetes.io/not-ready/300', 'node.kubernetes.io/unreachable/300']);
+    await expectStatus(pods.create('default', { metadata: { name: 'adm2' }, spec: { priorityClassName: 'nope', containers: [{ name: 'c', image: 'busybox' }] } } as KubeObject), 403, 'no PriorityClass with name nope was found');
+  });
+});
