@@ -39,8 +39,6 @@ describe('pod defaults', () => {
       terminationGracePeriodSeconds: 30,
       schedulerName: 'default-scheduler',
       enableServiceLinks: true,
-      priority: 0,
-      preemptionPolicy: 'PreemptLowerPriority',
     });
   });
 

@@ -3,10 +3,8 @@
 // users read back with `kubectl get -o yaml`. Unknown kinds are left alone; odd input never throws.
 // Quantities are rewritten in canonical form ("0.5" → "500m"). Not done here, because upstream does
 // it elsewhere: Service IP allocation (clusterIP(s), ipFamilies, ipFamilyPolicy, nodePorts), the
-// ServiceAccount / DefaultTolerationSeconds / DefaultStorageClass admission plugins, status reset
-// on create. Pods without priorityClassName get priority 0 and preemptionPolicy
-// PreemptLowerPriority here (what the Priority admission plugin computes when no class applies);
-// such a plugin should overwrite them, not reject them.
+// ServiceAccount / Priority / DefaultTolerationSeconds / DefaultStorageClass admission plugins,
+// status reset on create.
 import type { KubeObject } from '../types.js';
 import { defaultCronJob, defaultJob } from './batch.js';
 import { defaultEndpoints, defaultLimitRange, defaultNamespace, defaultNode, defaultPV, defaultPVC, defaultResourceQuota, defaultSecret, defaultService } from './core.js';

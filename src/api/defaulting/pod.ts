@@ -160,11 +160,7 @@ export function defaultPod(pod: J): void {
       }
     }
   }
-  // What the Priority admission plugin sets when no PriorityClass applies; a plugin that resolves
-  // priorityClassName (or a global default class) overrides these.
-  if (!spec.priorityClassName) {
-    setIfUnset(spec, 'priority', 0);
-    setIfUnset(spec, 'preemptionPolicy', 'PreemptLowerPriority');
-  }
+  // priority and preemptionPolicy are not defaults: the Priority admission plugin computes them
+  // (src/apiserver/admission) and refuses a pod that arrives with a different priority.
   defaultPodSpec(spec);
 }
