@@ -51,6 +51,15 @@ describe('node agent: pod lifecycle on the process runtime', () => {
     );
   });
 
+  it('uses the log tail as termination message with FallbackToLogsOnError', async () => {
+    await env.pods.create('default', pod('lastwords', {
+      restartPolicy: 'Never',
+      containers: [{ name: 'c', image: 'busybox', terminationMessagePolicy: 'FallbackToLogsOnError', command: ['sh', '-c', 'echo first; echo "it broke" >&2; exit 2'] }],
+    }));
+    const p = await podWhere(env, 'lastwords', (x) => x.status?.phase === 'Failed');
+    expect(p.status!.containerStatuses[0].state.terminated.message.split('\n').sort()).toEqual(['first', 'it broke']);
+  });
+
   it('reports CreateContainerConfigError for a missing ConfigMap key', async () => {
     await env.pods.create('default', pod('nocfg', {
       containers: [{ name: 'main', image: 'busybox', command: ['sleep', '30'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'settings', key: 'nope' } } }] }],

@@ -14,6 +14,7 @@ import { runHandler, type HandlerSpec } from './handlers.js';
 import { ProbeWorker, type ProbeKind } from './probes.js';
 import { podStatus, rfc3339, type ContainerView, type PodView } from './pod-status.js';
 import { isConflict, isNotFound } from '../../client/status.js';
+import { withTerminationMessage } from './termination-message.js';
 
 interface Slot {
   spec: Container;
@@ -36,6 +37,7 @@ export class PodWorker {
   private sandboxId?: string;
   private slots: Slot[] = [];
   private statuses = new Map<string, ContainerStatus>();
+  private readonly terminationMessages = new Map<string, string>();
   private terminal?: PodView['terminal'];
   private initialized = false;
   private keepApiStatus = false;
@@ -493,8 +495,9 @@ export class PodWorker {
   // --- status ---
 
   private view(): PodView {
+    const withMessage = (st: ContainerStatus | undefined, s: Slot) => (st ? withTerminationMessage(st, s.spec, this.terminationMessages) : undefined);
     const cv = (s: Slot): ContainerView => {
-      const cur = this.current(s);
+      const cur = withMessage(this.current(s), s);
       const running = cur?.state === 'running';
       const started = running && (!s.probes.startup || s.probes.startup.result === 'success');
       const sidecar = isSidecar(s);
@@ -503,7 +506,7 @@ export class PodWorker {
         : started && (!s.spec.readinessProbe || s.probes.readiness?.result === 'success');
       return {
         name: s.spec.name, image: s.spec.image ?? '', imageID: s.imageID, runtimeName: this.ctx.runtimeName,
-        current: cur, previous: s.previousId ? this.statuses.get(s.previousId) : undefined,
+        current: cur, previous: withMessage(s.previousId ? this.statuses.get(s.previousId) : undefined, s),
         restartCount: s.attempt, waiting: s.waiting, ready: !!ready, started: s.init && !sidecar ? false : !!started, restartable: sidecar,
       };
     };
