@@ -6,10 +6,21 @@ import { compileRE2 } from './re2.js';
 
 type Scalar = bigint | number | string;
 
-function regex(re: string, extraFlags = ''): RegExp {
-  let r: RegExp;
-  try { r = compileRE2(re); } catch { throw new Error(`Invalid regular expression: ${re}`); }
-  return extraFlags ? new RegExp(r.source, r.flags + extraFlags) : r;
+/** Compiled RE2 patterns of one environment (rules use a handful of constant patterns). */
+function regexCache(): (re: string, extraFlags?: string) => RegExp {
+  const cache = new Map<string, RegExp>();
+  return (re, extraFlags = '') => {
+    const key = `${extraFlags}/${re}`;
+    let r = cache.get(key);
+    if (!r) {
+      try { r = compileRE2(re); } catch { throw new Error(`Invalid regular expression: ${re}`); }
+      if (extraFlags) r = new RegExp(r.source, r.flags + extraFlags);
+      if (cache.size > 1000) cache.clear();
+      cache.set(key, r);
+    }
+    // Global regexes keep lastIndex; hand out a fresh one so matchAll starts at 0.
+    return extraFlags ? new RegExp(r) : r;
+  };
 }
 
 function compare(a: Scalar, b: Scalar): number {
@@ -21,6 +32,7 @@ function compare(a: Scalar, b: Scalar): number {
  * `optionalOldSelf`, oldSelf is an optional (rules marked optionalOldSelf also run on create).
  */
 export function newCelEnvironment(optionalOldSelf = false): Environment {
+  const regex = regexCache();
   return new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
     .registerVariable('self', 'dyn')
     .registerVariable('oldSelf', optionalOldSelf ? 'optional<dyn>' : 'dyn')
