@@ -14,9 +14,14 @@ import { HostFakeRuntime, createTestPki, fakeLocator } from '../../src/agent/str
 import { podAndNode, startFakeApi, type FakeApi } from '../../src/apiserver/proxy/testing/fake-api.js';
 
 const v33 = resolve(__dirname, '../../.tools/v33/kubectl');
-const kubectls: [string, string][] = [];
-if (spawnSync('kubectl', ['version', '--client'], { timeout: 10_000 }).status === 0) kubectls.push(['kubectl 1.32 (PATH)', 'kubectl']);
-if (existsSync(v33)) kubectls.push(['kubectl 1.33', v33]);
+// Each kubectl twice: with its default WebSocket streams, and made to use SPDY/3.1 upgrades (what
+// it falls back to, and what older clients speak) through its feature-gate environment variables.
+const spdyEnv = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false', KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' };
+const kubectls: [string, string, Record<string, string>][] = [];
+const found: [string, string][] = [];
+if (spawnSync('kubectl', ['version', '--client'], { timeout: 10_000 }).status === 0) found.push(['kubectl 1.32 (PATH)', 'kubectl']);
+if (existsSync(v33)) found.push(['kubectl 1.33', v33]);
+for (const [name, bin] of found) kubectls.push([`${name}, WebSocket`, bin, {}], [`${name}, SPDY`, bin, spdyEnv]);
 
 let dir: string;
 let runtime: HostFakeRuntime;
@@ -57,9 +62,11 @@ afterAll(async () => {
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
+let kubectlEnv: Record<string, string> = {};
+
 function kubectl(bin: string, args: string[], input?: string, timeoutMs = 20_000): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(bin, ['--kubeconfig', api.kubeconfigPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['--kubeconfig', api.kubeconfigPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...kubectlEnv } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -69,13 +76,20 @@ function kubectl(bin: string, args: string[], input?: string, timeoutMs = 20_000
       clearTimeout(t);
       resolve({ code, stdout, stderr });
     });
+    // kubectl may exit before taking all of its input (EPIPE)
+    child.stdin.on('error', () => {});
     if (input !== undefined) child.stdin.end(input);
     else child.stdin.end();
   });
 }
 
-describe.skipIf(kubectls.length === 0).each(kubectls)('%s', (_name, bin) => {
+describe.skipIf(kubectls.length === 0).each(kubectls)('%s', (_name, bin, env) => {
+  beforeAll(() => {
+    kubectlEnv = env;
+  });
+
   it('exec: output, exit codes and piped stdin', async () => {
+    if (process.env.PF_DEBUG) appendFileSync('/tmp/kubectl-debug.log', (await kubectl(bin, ['-v=8', 'exec', 'web', '--', 'true'])).stderr);
     const ok = await kubectl(bin, ['exec', 'web', '--', 'sh', '-c', 'echo out; echo err >&2']);
     expect(ok).toMatchObject({ code: 0, stdout: 'out\n', stderr: 'err\n' });
     const failed = await kubectl(bin, ['exec', 'web', '--', 'sh', '-c', 'exit 3']);
@@ -150,7 +164,7 @@ describe.skipIf(kubectls.length === 0).each(kubectls)('%s', (_name, bin) => {
   }, 60_000);
 
   it('port-forward relays a TCP connection', async () => {
-    const child = spawn(bin, ['--kubeconfig', api.kubeconfigPath, 'port-forward', 'pod/web', `:${echoPort}`, ...(process.env.PF_DEBUG ? ['-v=9'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['--kubeconfig', api.kubeconfigPath, 'port-forward', 'pod/web', `:${echoPort}`, ...(process.env.PF_DEBUG ? ['-v=9'] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...kubectlEnv } });
     try {
       let out = '';
       let err = '';

@@ -12,6 +12,8 @@ import { serveAttach, serveExec, streamRequestFromQuery } from '../streams/exec.
 import { LogOptionsError, logOptionsFromQuery, streamLog } from '../streams/logs.js';
 import { parsePorts, serveChannelPortForward } from '../streams/portforward-channels.js';
 import { SPDY_PORTFORWARD_PROTOCOL, serveSpdyPortForward } from '../streams/spdy-portforward.js';
+import { socketTransport, webSocketTransport } from '../streams/byte-transport.js';
+import { serveSpdyExec, spdyExecProtocols } from '../streams/spdy-exec.js';
 import type { ContainerLocator, LocatedContainer } from './locator.js';
 import { parseAgentPath, type AgentRoute } from './routes.js';
 import { createSelfSignedServingCertificate } from './serving-cert.js';
@@ -165,6 +167,30 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     });
   });
 
+  /** `Upgrade: SPDY/3.1` (clients before WebSocket streams, kubectl's fallback): 101, then SPDY on the socket. */
+  const serveSpdyUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer, route: AgentRoute, c: LocatedContainer, url: URL): Promise<void> => {
+    const offered = ([] as string[]).concat(req.headers['x-stream-protocol-version'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+    const supported: readonly string[] = route.kind === 'portForward' ? ['portforward.k8s.io'] : spdyExecProtocols;
+    const chosen = selectProtocol(offered, supported);
+    if (chosen === undefined) {
+      return rejectUpgrade(socket, err(403, `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${supported.join(' ')}]`));
+    }
+    const stream = streamRequestFromQuery(url.searchParams);
+    if ((route.kind === 'exec' || route.kind === 'attach') && !stream.stdin && !stream.stdout && !stream.stderr) {
+      return rejectUpgrade(socket, err(400, 'you must specify at least 1 of stdin, stdout, stderr'));
+    }
+    const command = url.searchParams.getAll('command');
+    if (route.kind === 'exec' && command.length === 0) return rejectUpgrade(socket, err(400, 'you must specify at least one command for the container'));
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n${chosen ? `X-Stream-Protocol-Version: ${chosen}\r\n` : ''}\r\n`);
+    if (head.length > 0) socket.unshift(head);
+    const transport = socketTransport(socket);
+    const target = { runtime: c.runtime, containerId: c.containerId };
+    if (route.kind === 'portForward') {
+      return serveSpdyPortForward(transport, { forward: (port, s) => c.runtime.portForward(c.sandboxId, port, s), podDescription: c.sandboxId, log });
+    }
+    return serveSpdyExec(transport, { protocol: chosen, request: stream, target, command: route.kind === 'exec' ? command : undefined, log });
+  };
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     void (async () => {
@@ -177,9 +203,10 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
       }
       const c = await locate(route, route.kind === 'portForward' ? undefined : route.container);
       if ('code' in c) return rejectUpgrade(socket, c);
-      if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-        // kubectl tries WebSocket first and falls back to SPDY/3.1 upgrades, which this agent does not serve.
-        return rejectUpgrade(socket, err(400, `unable to upgrade: only WebSocket streams are supported (got "${req.headers.upgrade ?? ''}")`));
+      const upgrade = (req.headers.upgrade ?? '').toLowerCase();
+      if (upgrade === 'spdy/3.1') return serveSpdyUpgrade(req, socket, head, route, c, url);
+      if (upgrade !== 'websocket') {
+        return rejectUpgrade(socket, err(400, `unable to upgrade: unsupported protocol "${req.headers.upgrade ?? ''}" (WebSocket or SPDY/3.1)`));
       }
       const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
       let protocol: string | undefined;
@@ -218,7 +245,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         case 'attach':
           return serveAttach(ws, chosen as ChannelProtocolName | '', target, stream, log);
         case 'portForward':
-          if (chosen === SPDY_PORTFORWARD_PROTOCOL) return serveSpdyPortForward(ws, { forward, podDescription: c.sandboxId, log });
+          if (chosen === SPDY_PORTFORWARD_PROTOCOL) return serveSpdyPortForward(webSocketTransport(ws), { forward, podDescription: c.sandboxId, log });
           return serveChannelPortForward(ws, chosen as ChannelProtocolName | '', ports, forward, c.sandboxId, log);
       }
     })().catch((e: unknown) => {

@@ -26,7 +26,7 @@ export function streamRequestFromQuery(q: URLSearchParams): StreamRequest {
 }
 
 /** A queue that turns resize messages into the AsyncIterable the runtime takes. */
-class ResizeQueue implements AsyncIterable<TerminalSize> {
+export class ResizeQueue implements AsyncIterable<TerminalSize> {
   private items: TerminalSize[] = [];
   private wake?: () => void;
   private done = false;
@@ -68,7 +68,7 @@ function channelWriter(conn: ChannelConnection, channel: number): Writable {
   return w;
 }
 
-function finished(w: Writable | undefined, timeoutMs: number): Promise<void> {
+export function finished(w: Writable | undefined, timeoutMs: number): Promise<void> {
   if (!w || w.destroyed || w.writableFinished) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(resolve, timeoutMs);
@@ -89,13 +89,14 @@ export interface ExecTarget {
   containerId: string;
 }
 
-interface Session {
-  conn: ChannelConnection;
+/** One exec/attach session, whatever carries it (WebSocket channels or SPDY streams). */
+export interface StreamSession {
   streams: StreamOptions;
-  resize: ResizeQueue;
+  /** Flushes the output streams, reports `status` on the error stream, and ends the session. */
+  finish(status: ChannelStatus): Promise<void>;
 }
 
-function openSession(ws: WebSocket, protocol: ChannelProtocolName | '', req: StreamRequest): Session {
+function openSession(ws: WebSocket, protocol: ChannelProtocolName | '', req: StreamRequest): StreamSession {
   const stdin = req.stdin ? new PassThrough() : undefined;
   let streams: StreamOptions | undefined;
   const resize = new ResizeQueue();
@@ -125,16 +126,18 @@ function openSession(ws: WebSocket, protocol: ChannelProtocolName | '', req: Str
   const stdout = req.stdout ? channelWriter(conn, STDOUT) : undefined;
   // With a tty there is one output stream, as on a terminal.
   const stderr = req.stderr && !req.tty ? channelWriter(conn, STDERR) : undefined;
-  streams = { stdin, stdout, stderr, tty: req.tty, resize: req.tty ? resize : undefined };
-  return { conn, streams: streams!, resize };
-}
-
-async function finish(s: Session, status: ChannelStatus): Promise<void> {
-  await Promise.all([finished(s.streams.stdout, 2000), finished(s.streams.stderr, 2000)]);
-  s.resize.end();
-  if (s.conn.statusErrors) await s.conn.send(ERROR, JSON.stringify(status));
-  else if (status.status !== 'Success') await s.conn.send(ERROR, status.message ?? 'error');
-  s.conn.close(1000);
+  const opened: StreamOptions = { stdin, stdout, stderr, tty: req.tty, resize: req.tty ? resize : undefined };
+  streams = opened;
+  return {
+    streams: opened,
+    async finish(status) {
+      await Promise.all([finished(opened.stdout, 2000), finished(opened.stderr, 2000)]);
+      resize.end();
+      if (conn.statusErrors) await conn.send(ERROR, JSON.stringify(status));
+      else if (status.status !== 'Success') await conn.send(ERROR, status.message ?? 'error');
+      conn.close(1000);
+    },
+  };
 }
 
 /** Why a command could not start, shaped as a shell reports it (127 not found, 126 cannot run). */
@@ -142,8 +145,7 @@ function startFailureCode(message: string): number {
   return /ENOENT|not found/i.test(message) ? 127 : 126;
 }
 
-export async function serveExec(ws: WebSocket, protocol: ChannelProtocolName | '', target: ExecTarget, command: string[], req: StreamRequest, log: Logger): Promise<void> {
-  const s = openSession(ws, protocol, req);
+export async function runExecSession(s: StreamSession, target: ExecTarget, command: string[], log: Logger): Promise<void> {
   let status: ChannelStatus;
   try {
     const code = await target.runtime.exec(target.containerId, command, s.streams);
@@ -157,11 +159,10 @@ export async function serveExec(ws: WebSocket, protocol: ChannelProtocolName | '
     errOut?.write(`${hint}\n`);
     status = exitCodeStatus(command, code);
   }
-  await finish(s, status);
+  await s.finish(status);
 }
 
-export async function serveAttach(ws: WebSocket, protocol: ChannelProtocolName | '', target: ExecTarget, req: StreamRequest, log: Logger): Promise<void> {
-  const s = openSession(ws, protocol, req);
+export async function runAttachSession(s: StreamSession, target: ExecTarget, log: Logger): Promise<void> {
   let status: ChannelStatus;
   try {
     await target.runtime.attach(target.containerId, s.streams);
@@ -170,5 +171,13 @@ export async function serveAttach(ws: WebSocket, protocol: ChannelProtocolName |
     log.debug('attach failed', { container: target.containerId, err: (e as Error).message });
     status = internalErrorStatus(`error attaching to container: ${(e as Error).message}`);
   }
-  await finish(s, status);
+  await s.finish(status);
+}
+
+export function serveExec(ws: WebSocket, protocol: ChannelProtocolName | '', target: ExecTarget, command: string[], req: StreamRequest, log: Logger): Promise<void> {
+  return runExecSession(openSession(ws, protocol, req), target, command, log);
+}
+
+export function serveAttach(ws: WebSocket, protocol: ChannelProtocolName | '', target: ExecTarget, req: StreamRequest, log: Logger): Promise<void> {
+  return runAttachSession(openSession(ws, protocol, req), target, log);
 }
