@@ -25,6 +25,16 @@ describe('x-kubernetes-validations', () => {
     ]);
   });
 
+  it('types date-time, duration and byte strings as timestamps, durations and bytes', () => {
+    const s = specWith([
+      { rule: "self.at > timestamp('2020-01-01T00:00:00Z')" },
+      { rule: "self.every >= duration('1m')" },
+      { rule: 'self.data.size() == 3' },
+    ], { at: { type: 'string', format: 'date-time' }, every: { type: 'string', format: 'duration' }, data: { type: 'string', format: 'byte' } });
+    expect(run(s, { at: '2024-05-01T00:00:00Z', every: '1h30m', data: 'AQID' })).toEqual([]);
+    expect(run(s, { at: '2019-05-01T00:00:00Z', every: '30s', data: 'AQID' })).toHaveLength(2);
+  });
+
   it('types integers as int and numbers as double', () => {
     const s = specWith([{ rule: 'self.min + 1 == 3' }, { rule: 'self.ratio > 0.5' }, { rule: 'type(self.min) == int' }]);
     expect(run(s, { min: 2, ratio: 1 })).toEqual([]);

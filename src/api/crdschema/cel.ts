@@ -80,10 +80,16 @@ export class CelRules {
   private readonly compiled = new WeakMap<JSONSchemaProps, CompiledRule[]>();
   private readonly anyRules = new WeakMap<JSONSchemaProps, boolean>();
 
+  /** Go-style duration strings ("1h30m") as CEL durations, through the library's own parser. */
+  private readonly duration: (v: string) => unknown;
+
   constructor(
     private readonly env: Environment = newCelEnvironment(false),
     private readonly optionalEnv: Environment = newCelEnvironment(true),
-  ) {}
+  ) {
+    const program = env.parse('duration(self)') as unknown as Program;
+    this.duration = (v) => program({ self: v });
+  }
 
   /** The compiled rules of one schema node (compiled on first use, then cached by node identity). */
   rulesOf(s: JSONSchemaProps): CompiledRule[] {
@@ -180,14 +186,14 @@ export class CelRules {
     let same: boolean | undefined;
     const type = s.type ?? '';
     const field = path || '<nil>';
-    const self = toCel(x, s, isRoot);
+    const self = toCel(x, s, isRoot, this.duration);
     let oldSelf: unknown;
     for (const c of this.rulesOf(s)) {
       if (c.error !== undefined) { errs.push(fieldErrors.invalid(field, type, `rule compile error: ${c.error}`)); continue; }
       if (!c.program) continue;
       const hasOld = old !== undefined && old !== null;
       if (c.usesOldSelf && !hasOld && !c.rule.optionalOldSelf) continue;
-      if (c.usesOldSelf && oldSelf === undefined && hasOld) oldSelf = toCel(old, s, isRoot);
+      if (c.usesOldSelf && oldSelf === undefined && hasOld) oldSelf = toCel(old, s, isRoot, this.duration);
       const ctx: Record<string, unknown> = { self };
       if (c.usesOldSelf) ctx.oldSelf = c.rule.optionalOldSelf ? (hasOld ? Optional.of(oldSelf) : Optional.none()) : oldSelf;
       let result: unknown;
@@ -237,21 +243,29 @@ function errorForReason(path: string, value: unknown, detail: string, reason: st
   }
 }
 
+/** Strings typed by their format, as upstream's CEL schema types: timestamps, durations, bytes. */
+function typedString(x: string, s: JSONSchemaProps | undefined, duration?: (v: string) => unknown): unknown {
+  const format = s?.type === 'string' ? s.format : undefined;
+  if (format === 'date-time' || format === 'date') {
+    const d = new Date(x);
+    return Number.isNaN(d.getTime()) ? x : d;
+  }
+  if (format === 'duration' && duration) {
+    try { return duration(x); } catch { return x; }
+  }
+  if (format === 'byte') return Uint8Array.from(Buffer.from(x, 'base64'));
+  return x;
+}
+
 /** Converts decoded JSON into CEL values typed by the schema. */
-export function toCel(x: unknown, s: JSONSchemaProps | undefined, isRoot = false): unknown {
+export function toCel(x: unknown, s: JSONSchemaProps | undefined, isRoot = false, duration?: (v: string) => unknown): unknown {
   if (x === null || x === undefined) return null;
   if (typeof x === 'number') {
     if (s?.type === 'number') return x;
     return Number.isInteger(x) ? BigInt(x) : x;
   }
-  if (typeof x === 'string') {
-    if (s?.format === 'date-time') {
-      const d = new Date(x);
-      if (!Number.isNaN(d.getTime())) return d;
-    }
-    return x;
-  }
-  if (Array.isArray(x)) return x.map((v) => toCel(v, s?.items));
+  if (typeof x === 'string') return typedString(x, s, duration);
+  if (Array.isArray(x)) return x.map((v) => toCel(v, s?.items, false, duration));
   if (isObj(x)) {
     const out: Obj = {};
     const extra = s ? additionalSchema(s) : undefined;
@@ -268,7 +282,7 @@ export function toCel(x: unknown, s: JSONSchemaProps | undefined, isRoot = false
         continue;
       }
       const sub = s?.properties?.[k] ?? extra;
-      out[k] = toCel(v, sub);
+      out[k] = toCel(v, sub, false, duration);
     }
     return out;
   }
