@@ -2,7 +2,7 @@
 // "1Gi", 1 → "1"), as Go's resource.Quantity re-serialises every value it decodes. Values that do
 // not parse are left for validation to report.
 import { canonicalQuantity } from '../quantity.js';
-import { existing, isObj, items, type J } from './util.js';
+import { existing, items, type J } from './util.js';
 
 function canonical(v: unknown): unknown {
   if (typeof v !== 'string' && typeof v !== 'number') return v;

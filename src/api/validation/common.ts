@@ -3,7 +3,7 @@
 import { FieldError, fieldErrors } from '../errors.js';
 import { goLabelSelector, invalidGo } from './go-render.js';
 import { isQualifiedName, isValidLabelValue, isValidPercent, isValidPortName, isValidPortNum, type NameValidator } from './names.js';
-import { arr, isObj, jsonEqual, s, semanticEqual, sortedKeys, str, type J } from './value.js';
+import { arr, isObj, s, semanticEqual, sortedKeys, str, type J } from './value.js';
 
 export const fieldImmutable = 'field is immutable';
 
@@ -189,4 +189,3 @@ export function oneOf(v: unknown, path: string, supported: string[], opts: { req
   return supported.includes(x) ? [] : [fieldErrors.notSupported(path, v, supported)];
 }
 
-export { jsonEqual };

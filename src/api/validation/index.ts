@@ -33,7 +33,8 @@ function guarded(field: string, fn: () => FieldError[]): FieldError[] {
   }
 }
 
-function known(group: string, kind: string): boolean {
+/** Whether a built-in group/kind has semantic rules here (custom resources do not). */
+export function hasValidationRules(group: string, kind: string): boolean {
   return rulesFor(group, kind) !== undefined;
 }
 
@@ -73,4 +74,3 @@ export function validateStatusUpdate(group: string, version: string, kind: strin
   });
 }
 
-export { known as hasValidationRules };
