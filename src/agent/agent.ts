@@ -22,6 +22,7 @@ import { CrashBackoff } from './pods/crash-backoff.js';
 import { PodManager } from './pods/pod-manager.js';
 import { configMapResource, podResource, secretResource, type KeyedData } from './pods/pod-types.js';
 import { startSimulatedNodes } from './simulated/simulated-nodes.js';
+import { claimHostPath } from './pods/claims.js';
 
 export const defaultKubeletPort = 10250;
 
@@ -86,6 +87,7 @@ async function startProcessAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
         return undefined;
       }
     },
+    claimPath: (ns, claim) => claimHostPath(client, ns, claim),
     dataDir: opts.dataDir, podLogsDir, nodeName: opts.nodeName, nodeIPs: [address],
     allocatable: { cpu: alloc.cpu!, memory: alloc.memory! },
     backoff: new CrashBackoff({ baseMs: t.backoffBaseMs, maxMs: t.backoffMaxMs }),

@@ -60,6 +60,27 @@ describe('node agent: pod lifecycle on the process runtime', () => {
     expect(p.status!.containerStatuses[0].state.terminated.message.split('\n').sort()).toEqual(['first', 'it broke']);
   });
 
+  it('mounts a claim bound to a hostPath volume, waiting with FailedMount until it is bound', async () => {
+    const dir = `${env.dir}/pv1`;
+    const pvs = env.t.client.resource({ group: '', version: 'v1', resource: 'persistentvolumes', namespaced: false });
+    const pvcs = env.t.client.resource({ group: '', version: 'v1', resource: 'persistentvolumeclaims', namespaced: true });
+    await pvs.create(undefined, { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv1' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: dir } } });
+    await pvcs.create('default', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    await env.pods.create('default', pod('claimer', {
+      restartPolicy: 'Never', volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
+      containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo stored > $KITES_VOLUME_DATA/file'], volumeMounts: [{ name: 'data', mountPath: dir }] }],
+    }));
+    const events = env.t.client.resource({ group: '', version: 'v1', resource: 'events', namespaced: true });
+    await waitFor(async () => (await events.list('default')).items.some((e: any) => e.reason === 'FailedMount' && /persistentvolumeclaim "data" is not bound/.test(e.message)) || undefined);
+    const claim = await pvcs.get('default', 'data') as any;
+    claim.spec.volumeName = 'pv1';
+    const updated = await pvcs.update('default', claim) as any;
+    updated.status = { phase: 'Bound' };
+    await pvcs.updateStatus('default', updated);
+    await podWhere(env, 'claimer', (x) => x.status?.phase === 'Succeeded', 8000);
+    expect(readFileSync(`${dir}/file`, 'utf8')).toBe('stored\n');
+  });
+
   it('reports CreateContainerConfigError for a missing ConfigMap key', async () => {
     await env.pods.create('default', pod('nocfg', {
       containers: [{ name: 'main', image: 'busybox', command: ['sleep', '30'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'settings', key: 'nope' } } }] }],

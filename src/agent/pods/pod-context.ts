@@ -21,6 +21,7 @@ export interface PodWorkerContext {
   configMap(namespace: string, name: string): Promise<KeyedData | undefined>;
   secret(namespace: string, name: string): Promise<KeyedData | undefined>;
   serviceAccountToken?(namespace: string, serviceAccount: string, audience: string | undefined, expirationSeconds: number): Promise<string | undefined>;
+  claimPath?(namespace: string, claim: string): Promise<string>;
   dataDir: string;
   podLogsDir: string;
   nodeName: string;

@@ -251,7 +251,7 @@ export class PodWorker {
 
   private volumeSources() {
     return {
-      configMap: this.ctx.configMap, secret: this.ctx.secret, serviceAccountToken: this.ctx.serviceAccountToken,
+      configMap: this.ctx.configMap, secret: this.ctx.secret, serviceAccountToken: this.ctx.serviceAccountToken, claimPath: this.ctx.claimPath,
       allocatable: this.ctx.allocatable, podIPs: this.podIPs(), hostIPs: this.ctx.nodeIPs,
       warn: (reason: string, message: string) => this.event('Warning', reason, message),
     };

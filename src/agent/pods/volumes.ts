@@ -17,6 +17,8 @@ export interface VolumeSources {
   configMap(namespace: string, name: string): Promise<KeyedData | undefined>;
   secret(namespace: string, name: string): Promise<KeyedData | undefined>;
   serviceAccountToken?(namespace: string, serviceAccount: string, audience: string | undefined, expirationSeconds: number): Promise<string | undefined>;
+  /** The host path behind a bound claim (hostPath or local PVs); throws VolumeError while unbound. */
+  claimPath?(namespace: string, claim: string): Promise<string>;
   allocatable: EnvSources['allocatable'];
   podIPs: string[];
   hostIPs: string[];
@@ -119,6 +121,12 @@ export async function prepareVolumes(pod: PodObject, dataDir: string, src: Volum
           throw new VolumeError(`hostPath type check failed: ${v.hostPath.path} is not a ${t === 'Directory' ? 'directory' : 'file'}`);
         }
         out.set(v.name, v.hostPath.path);
+        continue;
+      }
+      if (v.persistentVolumeClaim && src.claimPath) {
+        const path = await src.claimPath(ns, v.persistentVolumeClaim.claimName);
+        mkdirSync(path, { recursive: true });
+        out.set(v.name, path);
         continue;
       }
       if (v.emptyDir) {
