@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { silentLogger } from '../../src/api/log.js';
 import { startAgentServer, type AgentServer } from '../../src/agent/server/index.js';
 import { HostFakeRuntime, createTestPki, fakeLocator, type TestPki } from '../../src/agent/streams/testing/fakes.js';
+import { podAndNode, startFakeApi } from '../../src/apiserver/proxy/testing/fake-api.js';
 
 let dir: string;
 let pki: TestPki;
@@ -301,5 +302,53 @@ describe('containerLogs', () => {
     expect(status).toBe(200);
     expect(lines.join('')).toBe('first\nsecond\nlast\n');
     runtime.running = true;
+  });
+});
+
+describe('node proxy (API server side)', () => {
+  it('streams logs from the agent and answers Status errors', async () => {
+    const web = podAndNode({ name: 'web', containers: ['main', 'follow'], agentPort: agent.port });
+    const lost = podAndNode({ name: 'lost', containers: ['main'], agentPort: 1, nodeName: 'gone-node' });
+    const pending = podAndNode({ name: 'pending', containers: ['main'], agentPort: agent.port });
+    delete (pending.pod.spec as { nodeName?: string }).nodeName;
+    const deadPort = await new Promise<number>((r) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => r(p));
+      });
+    });
+    const down = podAndNode({ name: 'down', containers: ['main'], agentPort: deadPort, nodeName: 'down-node' });
+    const api = await startFakeApi({ pods: [web.pod, lost.pod, pending.pod, down.pod], nodes: [web.node, down.node], clientTls: pki.client, log: silentLogger, dir });
+    try {
+      const fetchApi = (path: string) => new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+        const req = request(`${api.url}${path}`, { rejectUnauthorized: false, agent: false, timeout: 5000 }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      const logs = await fetchApi('/api/v1/namespaces/default/pods/web/log?container=main&tailLines=1');
+      expect(logs).toEqual({ status: 200, type: 'text/plain', body: 'four\n' });
+      const status = async (path: string) => {
+        const r = await fetchApi(path);
+        const s = JSON.parse(r.body) as { code: number; reason: string; message: string };
+        return { http: r.status, code: s.code, reason: s.reason, message: s.message };
+      };
+      expect(await status('/api/v1/namespaces/default/pods/nope/log')).toEqual({ http: 404, code: 404, reason: 'NotFound', message: 'pods "nope" not found' });
+      expect(await status('/api/v1/namespaces/default/pods/pending/log')).toEqual({ http: 400, code: 400, reason: 'BadRequest', message: 'pod pending does not have a host assigned' });
+      expect(await status('/api/v1/namespaces/default/pods/web/log')).toEqual({
+        http: 400, code: 400, reason: 'BadRequest', message: 'a container name must be specified for pod web, choose one of: [main follow]',
+      });
+      expect(await status('/api/v1/namespaces/default/pods/lost/log')).toMatchObject({ http: 404, reason: 'NotFound', message: 'nodes "gone-node" not found' });
+      const unreachable = await status('/api/v1/namespaces/default/pods/down/log');
+      expect(unreachable).toMatchObject({ http: 500, reason: 'InternalError' });
+      expect(unreachable.message).toContain('ECONNREFUSED');
+      expect(await status('/api/v1/namespaces/default/pods/web/exec?command=true&container=main')).toMatchObject({ http: 400, message: 'Upgrade request required' });
+    } finally {
+      await api.close();
+    }
   });
 });

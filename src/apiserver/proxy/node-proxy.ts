@@ -149,7 +149,8 @@ export function createNodeProxy(opts: NodeProxyOptions): NodeProxy {
         upstream.once('secureConnect', () => {
           connected = true;
           clearTimeout(timer);
-          const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, `Host: ${endpoint.host}:${endpoint.port}`];
+          const hostPart = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
+          const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, `Host: ${hostPart}:${endpoint.port}`];
           for (let i = 0; i < req.rawHeaders.length; i += 2) {
             const name = req.rawHeaders[i]!;
             const lower = name.toLowerCase();
