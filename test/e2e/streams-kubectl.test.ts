@@ -205,4 +205,48 @@ describe.skipIf(kubectls.length === 0).each(kubectls)('%s', (_name, bin, env) =>
       child.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('port-forward to a closed port reports the error from the agent', async () => {
+    const closedPort = await new Promise<number>((r) => {
+      const srv = createServer();
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => r(p));
+      });
+    });
+    const child = spawn(bin, ['--kubeconfig', api.kubeconfigPath, 'port-forward', 'pod/web', `:${closedPort}`], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...kubectlEnv } });
+    try {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      const localPort = await new Promise<number>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no forwarding line: ${out} ${err}`)), 15_000);
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+          if (m) {
+            clearTimeout(t);
+            resolve(Number(m[1]));
+          }
+        });
+      });
+      await new Promise<void>((resolve) => {
+        const s = connect(localPort, '127.0.0.1');
+        const t = setTimeout(() => {
+          s.destroy();
+          resolve();
+        }, 10_000);
+        s.on('error', () => {});
+        s.on('close', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        s.write('x');
+      });
+      for (let i = 0; i < 100 && !err.includes('error forwarding port'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(err).toContain(`error forwarding port ${closedPort} to pod sandbox-web, uid : failed to connect to localhost:${closedPort}`);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
