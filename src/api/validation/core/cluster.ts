@@ -109,7 +109,9 @@ function validateEvent(o: J): FieldError[] {
   return errs;
 }
 
-export const eventRules: KindRules = { create: validateEvent };
+// core/v1 Events skip object-meta name rules upstream ("for backwards compatibility"): only the
+// legacy checks above apply.
+export const eventRules: KindRules = { name: () => [], create: validateEvent };
 
 /** events.k8s.io/v1 Events: the newer shape with `regarding` and `note`. */
 export const eventsV1Rules: KindRules = {
@@ -121,7 +123,7 @@ export const eventsV1Rules: KindRules = {
     if (!s(o.action)) errs.push(fieldErrors.required('action'));
     if (!s(o.reason)) errs.push(fieldErrors.required('reason'));
     if (s(o.note).length > 1024) errs.push(fieldErrors.invalid('note', '', 'can have at most 1024 characters'));
-    if (s(o.type) && s(o.type) !== 'Normal' && s(o.type) !== 'Warning') errs.push(fieldErrors.invalid('type', s(o.type), 'has invalid value: ' + s(o.type)));
+    if (o.type !== 'Normal' && o.type !== 'Warning') errs.push(fieldErrors.invalid('type', '', `has invalid value: ${s(o.type)}`));
     return errs;
   },
 };
