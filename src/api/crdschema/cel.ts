@@ -33,7 +33,7 @@ const oldSelfRe = /\boldSelf\b/;
 // Kubernetes CEL libraries this engine does not implement (quantity, IP/CIDR, URL, semver, format,
 // math/sets/base64/lists/strings namespaces and newer list helpers). A rule using them is accepted
 // and not evaluated, rather than rejecting CRDs upstream accepts.
-const libraryNamespaces = /undeclared reference to: (math|sets|lists|strings|base64|format|optional)\b/;
+const libraryNamespaces = /undeclared reference to '(math|sets|lists|strings|base64|format|optional)'/;
 const libraryFunctions = new Set([
   'quantity', 'isQuantity', 'isInteger', 'asInteger', 'asApproximateFloat', 'sign', 'add', 'sub', 'isGreaterThan', 'isLessThan', 'compareTo',
   'ip', 'isIP', 'cidr', 'isCIDR', 'family', 'isUnspecified', 'isLoopback', 'isLinkLocalMulticast', 'isLinkLocalUnicast', 'isGlobalUnicast',
@@ -52,7 +52,7 @@ export function unsupportedLibrary(error: string): string | undefined {
 /** The first line of a CEL library error, in cel-go's lower-case style ("no such key: x"). */
 export function celErrorText(e: unknown): string {
   const text = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
-  return text.replace(/^No such key/, 'no such key').replace(/^Unknown variable/, 'undeclared reference to');
+  return text.replace(/^No such key/, 'no such key').replace(/^Unknown variable: (\S+)/, "undeclared reference to '$1' (in container '')");
 }
 
 /** Upstream's ruleErrorString: the trimmed message, else the trimmed rule. */

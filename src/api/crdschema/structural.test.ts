@@ -76,7 +76,7 @@ describe('validateStructuralSchema', () => {
     expect(errs).toHaveLength(4);
     expect(errs[0]).toBe(`${P}.properties[l].items.x-kubernetes-validations[0].rule: Invalid value: "self.x == oldSelf.x": oldSelf cannot be used on the uncorrelatable portion of the schema within ${P}.properties[l]`);
     expect(errs[1]!.startsWith(`${P}.x-kubernetes-validations[0].rule: Invalid value: "self.a ==": compilation failed: `)).toBe(true);
-    expect(errs[2]).toBe(`${P}.x-kubernetes-validations[1].rule: Invalid value: "undefinedVar > 1": compilation failed: undeclared reference to: undefinedVar`);
+    expect(errs[2]).toBe(`${P}.x-kubernetes-validations[1].rule: Invalid value: "undefinedVar > 1": compilation failed: undeclared reference to 'undefinedVar' (in container '')`);
     expect(errs[3]).toBe(`${P}.x-kubernetes-validations[2].reason: Unsupported value: "Nope": supported values: "FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"`);
   });
 
