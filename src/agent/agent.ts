@@ -23,6 +23,7 @@ import { PodManager } from './pods/pod-manager.js';
 import { configMapResource, podResource, secretResource, type KeyedData } from './pods/pod-types.js';
 import { startSimulatedNodes } from './simulated/simulated-nodes.js';
 import { claimHostPath } from './pods/claims.js';
+import type { ServiceLike } from './pods/service-env.js';
 
 export const defaultKubeletPort = 10250;
 
@@ -88,6 +89,11 @@ async function startProcessAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
       }
     },
     claimPath: (ns, claim) => claimHostPath(client, ns, claim),
+    services: async (ns) => {
+      const svc = client.resource<StoredObject>({ group: '', version: 'v1', resource: 'services', namespaced: true });
+      const [list, master] = await Promise.all([svc.list(ns), svc.get('default', 'kubernetes').catch(() => undefined)]);
+      return { inNamespace: list.items as unknown as ServiceLike[], master: master as unknown as ServiceLike | undefined };
+    },
     dataDir: opts.dataDir, podLogsDir, nodeName: opts.nodeName, nodeIPs: [address],
     allocatable: { cpu: alloc.cpu!, memory: alloc.memory! },
     backoff: new CrashBackoff({ baseMs: t.backoffBaseMs, maxMs: t.backoffMaxMs }),

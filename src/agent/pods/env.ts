@@ -16,6 +16,8 @@ export interface EnvSources {
   hostIPs: string[];
   /** Warnings for events (e.g. skipped envFrom keys). */
   warn(reason: string, message: string): void;
+  /** Service-link variables: added last unless defined, and visible to $(VAR) references. */
+  serviceEnv?: Array<{ name: string; value: string }>;
 }
 
 /** Upstream's relaxed rule (1.32+): any printable ASCII except '='. */
@@ -98,6 +100,8 @@ export function resourceFieldValue(container: Container, resource: string, divis
 export async function containerEnv(pod: PodObject, container: Container, src: EnvSources): Promise<Array<{ name: string; value: string }>> {
   const ns = pod.metadata.namespace ?? 'default';
   const vars = new Map<string, string>();
+  const services = new Map((src.serviceEnv ?? []).map((e) => [e.name, e.value]));
+  const lookup = (n: string) => vars.get(n) ?? services.get(n);
   for (const from of container.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
     if (!ref?.name) continue;
@@ -125,7 +129,7 @@ export async function containerEnv(pod: PodObject, container: Container, src: En
     let value: string;
     const vf = e.valueFrom;
     if (!vf) {
-      value = expand(e.value ?? '', (n) => vars.get(n));
+      value = expand(e.value ?? '', lookup);
     } else if (vf.configMapKeyRef || vf.secretKeyRef) {
       const isSecret = !!vf.secretKeyRef;
       const ref = (vf.configMapKeyRef ?? vf.secretKeyRef)!;
@@ -149,5 +153,6 @@ export async function containerEnv(pod: PodObject, container: Container, src: En
     }
     vars.set(e.name, value);
   }
+  for (const [name, value] of services) if (!vars.has(name)) vars.set(name, value);
   return [...vars].map(([name, value]) => ({ name, value }));
 }

@@ -8,6 +8,7 @@ import type { StoredObject } from '../../api/types.js';
 import type { ImageService, RuntimeService } from '../runtime/types.js';
 import type { CrashBackoff } from './crash-backoff.js';
 import type { KeyedData } from './pod-types.js';
+import type { ServiceLike } from './service-env.js';
 
 export interface PodWorkerContext {
   runtime: RuntimeService;
@@ -22,6 +23,8 @@ export interface PodWorkerContext {
   secret(namespace: string, name: string): Promise<KeyedData | undefined>;
   serviceAccountToken?(namespace: string, serviceAccount: string, audience: string | undefined, expirationSeconds: number): Promise<string | undefined>;
   claimPath?(namespace: string, claim: string): Promise<string>;
+  /** Services for service-link variables: the namespace's, and default/kubernetes. */
+  services?(namespace: string): Promise<{ inNamespace: ServiceLike[]; master?: ServiceLike }>;
   dataDir: string;
   podLogsDir: string;
   nodeName: string;

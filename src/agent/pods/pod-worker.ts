@@ -15,6 +15,7 @@ import { ProbeWorker, type ProbeKind } from './probes.js';
 import { podStatus, rfc3339, type ContainerView, type PodView } from './pod-status.js';
 import { isConflict, isNotFound } from '../../client/status.js';
 import { withTerminationMessage } from './termination-message.js';
+import { serviceEnv, servicesForPod } from './service-env.js';
 
 interface Slot {
   spec: Container;
@@ -373,6 +374,7 @@ export class PodWorker {
     let env: Array<{ name: string; value: string }>;
     try {
       env = await containerEnv(this.pod, c, {
+        serviceEnv: await this.serviceEnv(),
         configMap: this.ctx.configMap, secret: this.ctx.secret, allocatable: this.ctx.allocatable,
         podIPs: this.podIPs(), hostIPs: this.ctx.nodeIPs, warn: (r, m) => this.event('Warning', r, m, slot),
       });
@@ -427,6 +429,18 @@ export class PodWorker {
       }
     }
     this.startProbes(slot);
+  }
+
+  private async serviceEnv(): Promise<Array<{ name: string; value: string }>> {
+    if (!this.ctx.services) return [];
+    const ns = this.pod.metadata.namespace ?? 'default';
+    try {
+      const { inNamespace, master } = await this.ctx.services(ns);
+      return serviceEnv(servicesForPod(ns, this.pod.spec.enableServiceLinks !== false, inNamespace, master));
+    } catch (e) {
+      this.ctx.log.warn('could not list services for service-link variables', { pod: this.name, err: e });
+      return [];
+    }
   }
 
   private startProbes(slot: Slot): void {
