@@ -15,7 +15,7 @@ import { OpenAPIValidator } from './validate.js';
 export type { JSONSchemaProps, ValidationRule } from './schema.js';
 export { pruneObject } from './pruning.js';
 export { applyDefaults, pruneNonNullableNullsWithoutDefaults } from './defaulting.js';
-export { validateStructuralSchema } from './structural.js';
+export { validateStructuralSchema, validateCustomResourceDefinitionSchemas } from './structural.js';
 
 const blocking = new Set(['FieldValueNotSupported', 'FieldValueRequired', 'FieldValueTooLong', 'FieldValueTooMany', 'FieldValueTypeInvalid']);
 const blocksRules = (e: FieldError) => blocking.has(e.type);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { validateStructuralSchema } from './structural.js';
+import { validateCustomResourceDefinitionSchemas, validateStructuralSchema } from './structural.js';
 
 const P = 'spec.versions[0].schema.openAPIV3Schema';
 const check = (s: unknown) => validateStructuralSchema(s, P).map(String);
@@ -88,5 +88,18 @@ describe('validateStructuralSchema', () => {
     ]);
     expect(check({ type: 'object', properties: { metadata: { type: 'object', properties: { name: { type: 'string', maxLength: 20 } } } } })).toEqual([]);
     expect(check({ type: 'object', properties: { p: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] } } })).toEqual([]);
+  });
+
+  it('checks every version of a CRD spec', () => {
+    expect(validateCustomResourceDefinitionSchemas({
+      versions: [
+        { name: 'v1', schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object' } } } } },
+        { name: 'v2' },
+        { name: 'v3', schema: { openAPIV3Schema: { type: 'object', properties: { a: {} } } } },
+      ],
+    }).map(String)).toEqual([
+      'spec.versions[1].schema.openAPIV3Schema: Required value: schemas are required',
+      'spec.versions[2].schema.openAPIV3Schema.properties[a].type: Required value: must not be empty for specified object fields',
+    ]);
   });
 });

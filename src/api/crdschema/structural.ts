@@ -26,6 +26,19 @@ export function validateStructuralSchema(schema: unknown, path: string, rules?: 
   return [...res.schema, ...res.cel, ...structural];
 }
 
+/** Schema errors of every version of a CRD's spec (v1: each version needs its own schema). */
+export function validateCustomResourceDefinitionSchemas(spec: unknown, rules?: CelRules): FieldError[] {
+  const versions = isObj(spec) && Array.isArray(spec.versions) ? spec.versions : [];
+  const shared = rules ?? new CelRules();
+  const errs: FieldError[] = [];
+  versions.forEach((v, i) => {
+    if (!isObj(v)) return;
+    const schema = isObj(v.schema) ? v.schema.openAPIV3Schema : undefined;
+    errs.push(...validateStructuralSchema(schema, `spec.versions[${i}].schema.openAPIV3Schema`, shared));
+  });
+  return errs;
+}
+
 // ---- stage 1: the CRD's OpenAPI checks ----
 
 interface Ctx {
