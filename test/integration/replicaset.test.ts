@@ -68,7 +68,7 @@ describe('ReplicaSet controller', () => {
       const ref = p.metadata.ownerReferences?.[0];
       expect(ref).toMatchObject({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', controller: true, blockOwnerDeletion: true });
     }
-    await waitFor(async () => { const s = await statusOf('web'); return s.replicas === 3 && s.fullyLabeledReplicas === 3 && s.readyReplicas === 0 && s.observedGeneration === 1; }, 5000, 'status 3/0');
+    await waitFor(async () => { const s = await statusOf('web'); return s.replicas === 3 && s.fullyLabeledReplicas === 3 && s.readyReplicas === undefined && s.observedGeneration === 1; }, 5000, 'status 3/0');
 
     for (const p of created.slice(0, 2)) await kubelet.markReady(p);
     await waitFor(async () => { const s = await statusOf('web'); return s.readyReplicas === 2 && s.availableReplicas === 2; }, 5000, 'ready 2');
@@ -121,7 +121,7 @@ describe('ReplicaSet controller', () => {
     await sets.create(ns, rs);
     const [p] = await waitFor(async () => { const l = await podsOf('app=slow'); return l.length === 1 && l; }, 5000, 'pod');
     await kubelet.markReady(p!);
-    await waitFor(async () => { const s = await statusOf('slow'); return s.readyReplicas === 1 && s.availableReplicas === 0; }, 5000, 'ready, not available');
+    await waitFor(async () => { const s = await statusOf('slow'); return s.readyReplicas === 1 && s.availableReplicas === undefined; }, 5000, 'ready, not available');
     await waitFor(async () => (await statusOf('slow')).availableReplicas === 1, 5000, 'available');
   });
 
@@ -138,5 +138,17 @@ describe('ReplicaSet controller', () => {
     refuseCreates = false;
     await waitFor(async () => (await podsOf('app=bad')).length === 2, 10000, 'pods after recovery');
     await waitFor(async () => !(await statusOf('bad')).conditions?.length, 5000, 'condition cleared');
+  });
+
+  it('does not count terminating pods and replaces them', async () => {
+    await sets.create(ns, replicaSet('term', 2));
+    const [victim] = await waitFor(async () => { const l = await podsOf('app=term'); return l.length === 2 && l; }, 5000, '2 pods');
+    // A finalizer keeps the deleted pod around with a deletionTimestamp.
+    await pods.patch(ns, victim!.metadata.name, 'merge', { metadata: { finalizers: ['example.com/hold'] } });
+    await pods.delete(ns, victim!.metadata.name);
+    await waitFor(async () => (await podsOf('app=term')).length === 2, 5000, 'replacement');
+    await waitFor(async () => (await statusOf('term')).replicas === 2, 5000, 'status 2');
+    expect((await pods.get(ns, victim!.metadata.name)).metadata.deletionTimestamp).toBeTruthy();
+    await pods.patch(ns, victim!.metadata.name, 'merge', { metadata: { finalizers: null } });
   });
 });

@@ -20,3 +20,9 @@ export const deploymentsResource = { group: 'apps', version: 'v1', resource: 'de
 export function deepCopy<T>(v: T): T {
   return structuredClone(v);
 }
+
+/** Drops the named fields that are 0 or undefined: Go's omitempty on int32 status fields, so the JSON matches upstream. */
+export function omitZero<T extends object>(obj: T, fields: ReadonlyArray<keyof T>): T {
+  for (const f of fields) if (obj[f] === 0 || obj[f] === undefined) delete obj[f];
+  return obj;
+}

@@ -2,7 +2,7 @@
 // progress.go syncRolloutStatus): counts summed over the ReplicaSets, Available against
 // maxUnavailable, Progressing with its reasons and the progress deadline.
 import { getCondition, newCondition, removeCondition, setCondition } from '../common/conditions.js';
-import type { DeploymentCondition, DeploymentObject, DeploymentStatus, ReplicaSetObject } from '../common/types.js';
+import { omitZero, type DeploymentCondition, type DeploymentObject, type DeploymentStatus, type ReplicaSetObject } from '../common/types.js';
 import {
   actualReplicaCount, availableReplicaCount, desiredReplicas, hasProgressDeadline, maxUnavailable, readyReplicaCount, specReplicaCount,
 } from './util.js';
@@ -37,6 +37,7 @@ export function calculateStatus(all: readonly RS[], newRS: RS, d: DeploymentObje
     availableReplicas: available,
     unavailableReplicas: Math.max(0, total - available),
   };
+  omitZero(status, ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']);
   if (d.status?.collisionCount !== undefined && d.status.collisionCount !== null) status.collisionCount = d.status.collisionCount;
   let conds = [...(d.status?.conditions ?? [])];
   if (available >= desiredReplicas(d) - maxUnavailable(d)) {

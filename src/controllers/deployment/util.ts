@@ -223,6 +223,8 @@ function replicaSetFraction(rs: ReplicaSetObject, d: DeploymentObject): number {
   if (desiredReplicas(d) === 0) return -replicasOf(rs);
   const deploymentReplicas = desiredReplicas(d) + maxSurge(d);
   const annotated = maxReplicasFromAnnotation(rs) ?? d.status?.replicas ?? 0;
+  // Upstream divides by zero here (undefined in Go's int conversion); keep the set's size instead.
+  if (annotated <= 0) return 0;
   const size = (replicasOf(rs) * deploymentReplicas) / annotated;
   return roundHalfAway(size) - replicasOf(rs);
 }

@@ -4,7 +4,7 @@ import { selectorFromSet } from '../../api/selectors/index.js';
 import { isPodAvailable, isPodReady } from '../common/pods.js';
 import { getCondition, newCondition, removeCondition, setCondition } from '../common/conditions.js';
 import { errorMessage } from '../common/pod-control.js';
-import type { PodObject, ReplicaSetObject, ReplicaSetStatus, ReplicaSetCondition } from '../common/types.js';
+import { omitZero, type PodObject, type ReplicaSetObject, type ReplicaSetStatus, type ReplicaSetCondition } from '../common/types.js';
 
 export function calculateStatus(rs: ReplicaSetObject, pods: readonly PodObject[], manageError: unknown, nowMs: number): ReplicaSetStatus {
   const templateLabels = selectorFromSet(rs.spec.template?.metadata?.labels);
@@ -24,6 +24,8 @@ export function calculateStatus(rs: ReplicaSetObject, pods: readonly PodObject[]
     availableReplicas: available,
     observedGeneration: rs.metadata.generation ?? rs.status?.observedGeneration,
   };
+  // replicas is the one count upstream always writes (no omitempty).
+  omitZero(status, ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration']);
   let conditions = rs.status?.conditions as ReplicaSetCondition[] | undefined;
   const failure = getCondition(conditions, 'ReplicaFailure');
   if (manageError !== undefined && !failure) {
