@@ -253,4 +253,27 @@ describe('Deployment controller', () => {
       expect(rs.metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/desired-replicas': '20', 'deployment.kubernetes.io/max-replicas': '23' });
     }
   });
+
+  it('adopts an orphan ReplicaSet with the same template instead of creating one', async () => {
+    const e = await env();
+    const template = { metadata: { labels: { app: 'adopt' } }, spec: { containers: [{ name: 'c', image: 'nginx:1' }] } };
+    const orphan = await e.sets.create(ns, { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'adopt-manual', labels: { app: 'adopt' } }, spec: { replicas: 2, selector: { matchLabels: { app: 'adopt' } }, template } });
+    await e.deployments.create(ns, deployment('adopt', 2));
+    await waitFor(() => complete(e, 'adopt', 2), 8000, 'complete');
+    const sets = await setsOf(e, 'adopt');
+    expect(sets.map((rs) => rs.metadata.uid)).toEqual([orphan.metadata.uid]);
+    expect(sets[0]!.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Deployment', name: 'adopt', controller: true });
+    expect(rev(sets[0]!)).toBe('1');
+  });
+
+  it('waits minReadySeconds before counting new pods available', async () => {
+    const e = await env();
+    await e.deployments.create(ns, deployment('mrs', 1, { minReadySeconds: 2 }));
+    await waitFor(async () => (await statusOf(e, 'mrs')).readyReplicas === 1, 5000, 'ready');
+    const s = await statusOf(e, 'mrs');
+    expect(s.availableReplicas).toBeUndefined();
+    expect(cond(s, 'Available')?.status).toBe('False');
+    await waitFor(() => complete(e, 'mrs', 1), 6000, 'available after minReadySeconds');
+    expect((await setsOf(e, 'mrs'))[0]!.spec.minReadySeconds).toBe(2);
+  });
 });
