@@ -19,6 +19,7 @@ import { defaultNodeAddress, filesystemBytes, freeMemoryBytes, gatherHostFacts }
 import { NodeHeartbeat } from './node/heartbeat.js';
 import { nodeResources, type NodeIdentity } from './node/node-object.js';
 import { CrashBackoff } from './pods/crash-backoff.js';
+import { StartGate } from './pods/start-gate.js';
 import { PodManager } from './pods/pod-manager.js';
 import { configMapResource, podResource, secretResource, type KeyedData } from './pods/pod-types.js';
 import { startSimulatedNodes } from './simulated/simulated-nodes.js';
@@ -97,6 +98,7 @@ async function startProcessAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
     dataDir: opts.dataDir, podLogsDir, nodeName: opts.nodeName, nodeIPs: [address],
     allocatable: { cpu: alloc.cpu!, memory: alloc.memory! },
     backoff: new CrashBackoff({ baseMs: t.backoffBaseMs, maxMs: t.backoffMaxMs }),
+    startGate: new StartGate(4),
     clock, log, resyncMs: t.resyncMs ?? 10_000,
   }, informer, t.relistMs ?? 1000);
   informer.start(abort.signal);

@@ -7,6 +7,7 @@ import type { EventRecorder } from '../../client/events/recorder.js';
 import type { StoredObject } from '../../api/types.js';
 import type { ImageService, RuntimeService } from '../runtime/types.js';
 import type { CrashBackoff } from './crash-backoff.js';
+import type { StartGate } from './start-gate.js';
 import type { KeyedData } from './pod-types.js';
 import type { ServiceLike } from './service-env.js';
 
@@ -31,6 +32,8 @@ export interface PodWorkerContext {
   nodeIPs: string[];
   allocatable: { cpu: string; memory: string };
   backoff: CrashBackoff;
+  /** Bounds concurrent container starts across the node's pods. */
+  startGate: StartGate;
   clock: Clock;
   log: Logger;
   /** Periodic re-sync of a pod (volume refresh, deadline checks). */

@@ -366,7 +366,11 @@ export class PodWorker {
     await this.start(slot, volumes);
   }
 
-  private async start(slot: Slot, volumes: Map<string, string>): Promise<void> {
+  private start(slot: Slot, volumes: Map<string, string>): Promise<void> {
+    return this.ctx.startGate.run(() => this.startNow(slot, volumes));
+  }
+
+  private async startNow(slot: Slot, volumes: Map<string, string>): Promise<void> {
     const c = slot.spec;
     const rt = this.ctx.runtime;
     slot.waiting = undefined;
