@@ -332,6 +332,17 @@ describe('node proxy (API server side)', () => {
       });
       const logs = await fetchApi('/api/v1/namespaces/default/pods/web/log?container=main&tailLines=1');
       expect(logs).toEqual({ status: 200, type: 'text/plain', body: 'four\n' });
+      // A followed log that stays quiet: the headers come at once.
+      const quiet = await new Promise<number>((resolve, reject) => {
+        const req = request(`${api.url}/api/v1/namespaces/default/pods/web/log?container=follow&follow=true&sinceTime=2030-01-01T00:00:00Z`, { rejectUnauthorized: false, agent: false }, (res) => {
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        });
+        req.on('error', () => {});
+        setTimeout(() => reject(new Error('no headers')), 3000);
+        req.end();
+      });
+      expect(quiet).toBe(200);
       const status = async (path: string) => {
         const r = await fetchApi(path);
         const s = JSON.parse(r.body) as { code: number; reason: string; message: string };

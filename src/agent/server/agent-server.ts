@@ -157,6 +157,8 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         logOpts.follow = false;
       }
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+      // Headers now, not with the first line: a quiet container must not look like a hung agent.
+      res.flushHeaders();
       const abort = new AbortController();
       res.once('close', () => abort.abort());
       await streamLog(path, logOpts, { write: (b) => void res.write(b) }, { isRunning: () => isRunning(c), signal: abort.signal });

@@ -97,6 +97,8 @@ export function createNodeProxy(opts: NodeProxyOptions): NodeProxy {
           const upstream = httpsRequest({
             host: endpoint.host, port: endpoint.port, path, method: 'GET',
             cert: opts.clientTls.cert, key: opts.clientTls.key, rejectUnauthorized: false,
+            // a fresh connection per request: no pooled or resumed TLS sessions between users' requests
+            agent: false,
             timeout: opts.connectTimeoutMs ?? 10_000,
           }, (up) => {
             upstream.setTimeout(0);
