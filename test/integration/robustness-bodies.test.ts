@@ -78,8 +78,6 @@ describe('malformed bodies', () => {
     { name: 'an update of a missing object', req: { method: 'PUT', path: `${cms}/missing`, body: cm({ metadata: { name: 'missing' } }) }, code: 404, reason: 'NotFound', message: 'configmaps "missing" not found' },
     { name: 'a POST naming an object', req: { method: 'POST', path: target, body: cm({ metadata: { name: 'target' } }) }, code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource' },
     // Query parameters of writes.
-    { name: 'fieldValidation=bogus', req: { method: 'POST', path: cms, query: { fieldValidation: 'bogus' }, body: cm({ metadata: { name: 'fv' } }) }, code: 400, reason: 'BadRequest', message: 'fieldValidation: Unsupported value: "bogus": supported values: "Ignore", "Strict", "Warn"' },
-    { name: 'dryRun=Bogus', req: { method: 'POST', path: cms, query: { dryRun: 'Bogus' }, body: cm({ metadata: { name: 'dr' } }) }, code: 400, reason: 'BadRequest', message: 'dryRun: Unsupported value: "Bogus": supported values: "All"' },
     { name: 'an unknown field under Strict', req: { method: 'POST', path: cms, query: { fieldValidation: 'Strict' }, body: cm({ metadata: { name: 'uf' }, bogus: 1 }) }, code: 400, reason: 'BadRequest', message: undecodable('ConfigMap', 'strict decoding error: unknown field "bogus"') },
     { name: 'a duplicate field under Strict', req: { method: 'POST', path: cms, query: { fieldValidation: 'Strict' }, body: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"w2","name":"w3"}}', contentType: json }, code: 400, reason: 'BadRequest', message: undecodable('ConfigMap', 'strict decoding error: duplicate field "metadata.name"') },
     // Patches that cannot apply.
