@@ -102,4 +102,27 @@ describe('validateStructuralSchema', () => {
       'spec.versions[2].schema.openAPIV3Schema.properties[a].type: Required value: must not be empty for specified object fields',
     ]);
   });
+
+  it('checks defaults against their schema once the schema is valid', () => {
+    expect(check({
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            size: { type: 'integer', maximum: 10, default: 99 },
+            color: { type: 'string', enum: ['red'], default: 'red' },
+            opts: { type: 'object', properties: { a: { type: 'string' } }, default: { a: 1 } },
+            extra: { type: 'object', properties: { a: { type: 'string' } }, default: { b: 'x' } },
+            named: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self.size() < 3', message: 'short' }], default: 'long' },
+          },
+        },
+      },
+    })).toEqual([
+      `${P}.properties[spec].properties[size].default: Invalid value: 99:  in body should be less than or equal to 10`,
+      `${P}.properties[spec].properties[opts].default.a: Invalid value: "integer": a in body must be of type string: "integer"`,
+      `${P}.properties[spec].properties[extra].default: Invalid value: {"b":"x"}: must not have unknown fields`,
+      `${P}.properties[spec].properties[named].default: Invalid value: "long": short`,
+    ]);
+  });
 });

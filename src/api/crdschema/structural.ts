@@ -7,6 +7,7 @@
 // `….openAPIV3Schema.properties[spec].type`.
 import { FieldError, fieldErrors } from '../errors.js';
 import { CelRules, parseRuleFieldPath } from './cel.js';
+import { validateDefaults } from './defaults-check.js';
 import { compileRE2 } from './re2.js';
 import { isObj, type JSONSchemaProps } from './schema.js';
 
@@ -19,11 +20,15 @@ export function validateStructuralSchema(schema: unknown, path: string, rules?: 
   if (!isObj(schema)) return [fieldErrors.required(path, 'schemas are required')];
   const s = schema as JSONSchemaProps;
   const res = { schema: [] as FieldError[], cel: [] as FieldError[] };
-  openAPIChecks(s, path, { isRoot: true }, rules ?? new CelRules(), res);
+  const celRules = rules ?? new CelRules();
+  openAPIChecks(s, path, { isRoot: true }, celRules, res);
   const structural: FieldError[] = [];
   structuralInvariants(s, 'root', path, structural);
   structural.sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
-  return [...res.schema, ...res.cel, ...structural];
+  const errs = [...res.schema, ...res.cel, ...structural];
+  // Defaults are checked against a schema that is otherwise valid, as upstream does.
+  if (errs.length === 0) errs.push(...validateDefaults(s, path, celRules));
+  return errs;
 }
 
 /** Schema errors of every version of a CRD's spec (v1: each version needs its own schema). */
