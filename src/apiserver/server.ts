@@ -4,6 +4,7 @@ import https from 'node:https';
 import { generateKeyPairSync } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '../storage/store.js';
 import type { RestTransport } from '../client/transport.js';
@@ -32,6 +33,7 @@ import { CustomResourceController } from './crd/crd-controller.js';
 import { customStorageForm } from './crd/crd-storage.js';
 import { customResourcePrinter } from './tables/index.js';
 import { ServiceAccountTokens } from './auth/serviceaccount-tokens.js';
+import { createNodeProxy, type NodeProxy, type ProxyTarget } from './proxy/index.js';
 
 export type { UserInfo } from './http/api-request.js';
 
@@ -44,6 +46,8 @@ export interface ApiServerOptions {
   authenticateToken?: (token: string) => UserInfo | undefined;
   /** Shown by /version. */
   version?: { gitVersion: string; major: string; minor: string };
+  /** Client certificate the API server presents to node agents (logs, exec, attach, port-forward). */
+  kubeletClient?: { cert: string; key: string };
   /** PEM private key (ECDSA P-256) signing service-account tokens; one is generated when absent (tokens then die with the process). */
   serviceAccountKey?: string;
   now?: () => Date;
@@ -76,6 +80,7 @@ export class ApiServer {
   private readonly background = new AbortController();
   private started = false;
   private readonly tokens: ServiceAccountTokens;
+  private readonly nodeProxy?: NodeProxy;
 
   constructor(readonly options: ApiServerOptions) {
     this.now = options.now ?? (() => new Date());
@@ -103,6 +108,14 @@ export class ApiServer {
     });
     this.registries.clear();
     for (const info of this.resourceList) this.registries.set(regKey(info), new GenericRegistry(info, options.store, hooks));
+    if (options.kubeletClient) {
+      this.nodeProxy = createNodeProxy({
+        lookupPod: (ns, name) => this.registry('', 'pods').tryGet(ns, name),
+        lookupNode: (name) => this.registry('', 'nodes').tryGet('', name),
+        clientTls: options.kubeletClient,
+        log: options.log.child('node-proxy'),
+      });
+    }
     this.openapi = createOpenApiService({ schemas: builtinSchemas, resources: () => this.resourceList, extraSchemas: () => this.crds.openApiSchemas() });
   }
 
@@ -158,6 +171,7 @@ export class ApiServer {
       keepAliveTimeout: 65_000,
     }, (req, res) => { void this.serveHttp(req, res); });
     server.on('clientError', (_err, socket) => socket.destroy());
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { void this.serveUpgrade(req, socket, head); });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -240,7 +254,34 @@ export class ApiServer {
       responder.error(errors.unauthorized());
       return;
     }
+    const target = this.nodeProxy && podStreamTarget(req.method ?? 'GET', url);
+    if (target) {
+      try {
+        await this.nodeProxy!.handleRequest(req, res, target);
+      } catch (e) {
+        responder.error(e instanceof StatusError ? e : errors.internal(String((e as Error)?.message ?? e)));
+      }
+      return;
+    }
     await this.dispatch(apiReq, responder);
+  }
+
+  /** WebSocket and SPDY upgrades: exec, attach and port-forward, proxied to the pod's node agent. */
+  private async serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const fail = (err: StatusError) => {
+      const body = JSON.stringify(err.toStatus());
+      socket.end(`HTTP/1.1 ${err.code} ${err.reason || 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    socket.on('error', () => {});
+    if (!this.authenticate(req)) return fail(errors.unauthorized());
+    const target = this.nodeProxy && podStreamTarget(req.method ?? 'GET', url);
+    if (!target) return fail(errors.badRequest('upgrade is only supported for pods/exec, pods/attach and pods/portforward'));
+    try {
+      await this.nodeProxy!.handleUpgrade(req, socket, head, target);
+    } catch (e) {
+      fail(e instanceof StatusError ? e : errors.internal(String((e as Error)?.message ?? e)));
+    }
   }
 
   /** Routes one request; never throws (errors become Status responses). */
@@ -274,6 +315,14 @@ export class ApiServer {
     if (!info) throw notFoundPath();
     return info;
   }
+}
+
+/** pods/{log,exec,attach,portforward}: served by the pod's node agent through the proxy. */
+function podStreamTarget(method: string, url: URL): ProxyTarget | undefined {
+  const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(log|exec|attach|portforward)$/.exec(url.pathname);
+  if (!m) return undefined;
+  if (m[3] === 'log' && method !== 'GET') return undefined;
+  return { namespace: decodeURIComponent(m[1]), pod: decodeURIComponent(m[2]), subresource: m[3], query: url.searchParams };
 }
 
 function regKey(info: ResourceInfo): string {

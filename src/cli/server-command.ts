@@ -23,6 +23,9 @@ interface ServerFlags {
   logLevel: LogLevel;
   token?: string;
   nodeName?: string;
+  nodeIp?: string;
+  kubeletPort?: number;
+  simulatedNodes?: number;
   tlsSan?: string[];
   clusterCidr: string;
   serviceCidr: string;
@@ -37,18 +40,21 @@ interface ServerFlags {
 export function serverCommand(io: CliIO): Command {
   const d = serverOptions({ dataDir: '<data-dir>' });
   return new Command('server')
-    .description('Run a whole cluster in this process: API server and store now; scheduler, controllers and node agent as they land')
+    .description('Run a whole cluster in this process: API server, store, scheduler, controllers and a node agent')
     .addOption(new Option('-d, --data-dir <dir>', `folder holding state: certificates, database, token (default: ${defaultDataDir({ uid: 1000, home: '~' })}, or ${defaultDataDir({ uid: 0 })} as root)`))
     .addOption(new Option('--https-listen-port <port>', 'HTTPS port of the API server (0: any free port)').argParser(port).default(d.httpsListenPort))
     .addOption(new Option('--bind-address <ip>', 'address the API server listens on').default(d.bindAddress))
     .addOption(new Option('-o, --write-kubeconfig <file>', 'write the admin kubeconfig here once the API serves (default: <data-dir>/kubeconfig.yaml)'))
     .addOption(new Option('--write-kubeconfig-mode <mode>', 'file mode of the kubeconfig, octal (default: 0600)').argParser(fileMode))
     .addOption(new Option('--datastore-endpoint <url>', 'store: sqlite:///abs/path.db or memory:// (default: SQLite in <data-dir>/server/db)'))
-    .addOption(new Option('--disable-agent', 'do not run a node agent in the server process (used by the node agent work)'))
-    .addOption(new Option('--runtime <name>', `container runtime of the node agent (used by the node agent work; default: ${defaultRuntime(0)} as root, else ${defaultRuntime(1000)})`).choices(runtimes))
+    .addOption(new Option('--disable-agent', 'do not run a node agent in the server process (a control-plane-only server)'))
+    .addOption(new Option('--runtime <name>', 'container runtime of the node agent: process (containers as host processes), simulated (pods reported running, nothing runs: for scale tests), containerd (not available yet)').choices(runtimes).default(defaultRuntime()))
+    .addOption(new Option('--simulated-nodes <n>', 'with --runtime simulated: how many nodes the agent hosts').argParser((v: string) => { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer'); return n; }))
+    .addOption(new Option('--node-ip <ip>', 'InternalIP of this node: pod IPs on the process runtime, and where the API server reaches the agent').default('127.0.0.1'))
+    .addOption(new Option('--kubelet-port <port>', 'port of the node agent\'s HTTPS endpoint (logs, exec, port-forward); 0: any free port').argParser(port).default(0))
     .addOption(new Option('--log-level <level>', 'log verbosity').choices(logLevels).default(d.logLevel))
     .addOption(new Option('-t, --token <token>', 'join token for agents; default: generated once, kept in <data-dir>/token').env('KITES_TOKEN'))
-    .addOption(new Option('--node-name <name>', 'name of this node (used by the node agent work; default: the host name)'))
+    .addOption(new Option('--node-name <name>', 'name of this node (default: the host name)'))
     .addOption(new Option('--tls-san <name>', 'extra host name or IP in the serving certificate (repeatable, or comma-separated)').argParser(collect))
     .addOption(new Option('--cluster-cidr <cidr>', 'pod IP range (used by the networking work)').default(d.clusterCidr))
     .addOption(new Option('--service-cidr <cidr>', 'Service ClusterIP range (used by the Services work)').default(d.serviceCidr))
@@ -78,6 +84,9 @@ export function toServerOptions(f: ServerFlags): ServerOptions {
     logLevel: f.logLevel,
     token: f.token,
     nodeName: f.nodeName,
+    nodeIp: f.nodeIp,
+    kubeletPort: f.kubeletPort,
+    simulatedNodes: f.simulatedNodes,
     tlsSans: f.tlsSan,
     clusterCidr: f.clusterCidr,
     serviceCidr: f.serviceCidr,

@@ -25,6 +25,12 @@ export interface ServerOptions {
   /** Join token; empty: generated once and kept in <data-dir>/token. */
   token: string;
   nodeName: string;
+  /** The node's InternalIP (pod IPs on the process runtime; where the API server reaches the agent). */
+  nodeIp: string;
+  /** The agent's HTTPS endpoint port (logs, exec, port-forward); 0: any free port. */
+  kubeletPort: number;
+  /** Simulated runtime: how many nodes the embedded agent hosts. */
+  simulatedNodes: number;
   tlsSans: string[];
   clusterCidr: string;
   serviceCidr: string;
@@ -54,6 +60,9 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     logLevel: 'info',
     token: '',
     nodeName: hostname().toLowerCase(),
+    nodeIp: '127.0.0.1',
+    kubeletPort: 0,
+    simulatedNodes: 1,
     tlsSans: [],
     clusterCidr: '10.42.0.0/16',
     serviceCidr: '10.43.0.0/16',
@@ -68,9 +77,12 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
   };
 }
 
-/** Real containers need root (namespaces, cgroups, iptables); elsewhere pods run as processes. */
-export function defaultRuntime(uid = typeof process.getuid === 'function' ? process.getuid() : -1): RuntimeName {
-  return uid === 0 ? 'containerd' : 'process';
+/**
+ * Real containers need root (namespaces, cgroups, iptables) and the containerd runtime, which is
+ * not built yet: until it is, pods run as processes everywhere.
+ */
+export function defaultRuntime(_uid = typeof process.getuid === 'function' ? process.getuid() : -1): RuntimeName {
+  return 'process';
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

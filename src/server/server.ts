@@ -10,9 +10,10 @@ import type { Store } from '../storage/store.js';
 import { openStore as openDefaultStore } from '../storage/open.js';
 import type { ApiServer, ApiServerOptions, ServingOptions } from '../apiserver/server.js';
 import { acquireDataDirLock, dataDirLayout, prepareDataDir, type DataDirLayout, type DataDirLock } from './data-dir.js';
-import { ensureClusterPki, servingSans, type ClusterPki } from './pki.js';
+import { ensureClusterPki, issueClientCertificate, servingSans, type ClusterPki } from './pki.js';
 import { ensureJoinToken, tokenSecret } from './token.js';
 import { ensureServiceAccountKey } from './service-account-key.js';
+import { kubeletClientName, startEmbeddedAgent } from './agent.js';
 import { kitesVersion } from '../cli/version.js';
 
 // The Kubernetes version kites follows, as /version reports it (helm needs a semver gitVersion).
@@ -125,6 +126,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
       authenticateToken: (t) => (tokenSecret(t) === joinSecret ? { username: 'system:kites-agent', groups: ['system:nodes', 'system:authenticated'] } : undefined),
       version: kubernetesVersion,
       serviceAccountKey: ensureServiceAccountKey(layout.tlsDir),
+      kubeletClient: await issueClientCertificate(pki.clientCA, { commonName: kubeletClientName, organizations: ['system:masters'] }),
     });
     cleanups.push({ what: 'close API server', run: () => apiServer.close() });
     const { port } = await apiServer.listen({ port: options.httpsListenPort, host: options.bindAddress, cert: pki.serving.cert, key: pki.serving.key });
@@ -142,13 +144,19 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
     const controllersDone = runControllers({ transport: apiServer.inProcessTransport(), resources: () => apiServer.resources(), log: log.child('controllers'), signal: controllersAbort.signal, dataDir: layout.root });
     cleanups.push({ what: 'stop controllers', run: async () => { controllersAbort.abort(); await controllersDone; } });
 
+    if (!options.disableAgent) {
+      t = clock();
+      const agent = await startEmbeddedAgent({ options, transport: apiServer.inProcessTransport(), clientCA: pki.clientCA.cert, dataDir: layout.root, log });
+      cleanups.push({ what: 'stop node agent', run: () => agent.stop() });
+      log.info('node agent started', { runtime: options.runtime, nodes: agent.nodeNames.length <= 3 ? agent.nodeNames.join(',') : `${agent.nodeNames.length} nodes`, ms: Math.round(clock() - t) });
+    }
+
     // Written only now, so a client that finds the file finds a serving, ready API (k3s does the same).
     writeKubeconfig(options.writeKubeconfig, { server: url, caCert: pki.serverCA.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }, options.writeKubeconfigMode);
     const timings: StartupTimings = { bootMs, pkiMs, storeMs, listenMs, readyMs, sinceProcessStartMs: clock() };
     log.info('server ready', round(timings));
     progress(`kites: ready in ${Math.round(timings.sinceProcessStartMs)} ms; kubeconfig written to ${options.writeKubeconfig}`);
     progress(`kites: export KUBECONFIG=${options.writeKubeconfig} ; kubectl get nodes`);
-    if (!options.disableAgent) log.info('node agent not started: it arrives with the node agent work', { runtime: options.runtime });
 
     let stopping: Promise<void> | undefined;
     return {

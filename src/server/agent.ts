@@ -1,0 +1,54 @@
+// The node agent `kites server` runs in its own process (unless --disable-agent): its HTTPS
+// endpoint for logs/exec/attach/port-forward (trusting only the API server's kubelet-client
+// certificate) and the agent itself, talking to the API through the in-process client.
+import type { Logger } from '../api/log.js';
+import type { RestTransport } from '../client/transport.js';
+import type { ServerOptions } from './options.js';
+
+export interface EmbeddedAgent {
+  nodeNames: string[];
+  stop(): Promise<void>;
+}
+
+/** The identity the API server presents to agents. */
+export const kubeletClientName = 'kube-apiserver-kubelet-client';
+
+export async function startEmbeddedAgent(opts: {
+  options: ServerOptions;
+  transport: RestTransport;
+  clientCA: string;
+  dataDir: string;
+  log: Logger;
+}): Promise<EmbeddedAgent> {
+  const { options, log } = opts;
+  if (options.runtime === 'containerd') {
+    throw new Error('the containerd runtime is not available yet; run with --runtime process (containers as host processes) or --disable-agent');
+  }
+  // Loaded only when an agent runs: a control-plane-only server never loads the agent code.
+  const { startAgentServer, createDeferredLocator } = await import('../agent/server/index.js');
+  const { startNodeAgent } = await import('../agent/index.js');
+  const deferred = createDeferredLocator();
+  const endpoint = await startAgentServer({
+    host: options.nodeIp, port: options.kubeletPort, tls: { clientCA: opts.clientCA }, locator: deferred.locator,
+    log: log.child('agent-server'), nodeName: options.nodeName,
+    authorize: (who) => who.commonName === kubeletClientName,
+  });
+  try {
+    const agent = await startNodeAgent({
+      transport: opts.transport, nodeName: options.nodeName, dataDir: opts.dataDir, runtime: options.runtime,
+      simulatedNodes: options.simulatedNodes, log: log.child('agent'), nodeAddress: options.nodeIp,
+      kubeletPort: endpoint.port, controlPlane: true,
+    });
+    deferred.set(agent.locator);
+    return {
+      nodeNames: agent.nodeNames,
+      async stop() {
+        await agent.stop();
+        await endpoint.close();
+      },
+    };
+  } catch (e) {
+    await endpoint.close();
+    throw e;
+  }
+}
