@@ -366,11 +366,13 @@ export class PodWorker {
     await this.start(slot, volumes);
   }
 
-  private start(slot: Slot, volumes: Map<string, string>): Promise<void> {
-    return this.ctx.startGate.run(() => this.startNow(slot, volumes));
+  /** Creates and starts the container (gated), then runs postStart and starts its probes (not gated). */
+  private async start(slot: Slot, volumes: Map<string, string>): Promise<void> {
+    const id = await this.ctx.startGate.run(() => this.startNow(slot, volumes));
+    if (id) await this.afterStart(slot, id);
   }
 
-  private async startNow(slot: Slot, volumes: Map<string, string>): Promise<void> {
+  private async startNow(slot: Slot, volumes: Map<string, string>): Promise<string | undefined> {
     const c = slot.spec;
     const rt = this.ctx.runtime;
     slot.waiting = undefined;
@@ -386,7 +388,7 @@ export class PodWorker {
       if (!(e instanceof ContainerConfigError)) throw e;
       slot.waiting = { reason: 'CreateContainerConfigError', message: e.message };
       this.event('Warning', 'Failed', `Error: ${e.message}`, slot);
-      return;
+      return undefined;
     }
     const mounts = containerMounts(c, volumes);
     if (this.ctx.hostProcessMounts) {
@@ -406,7 +408,7 @@ export class PodWorker {
     } catch (e) {
       slot.waiting = { reason: 'CreateContainerError', message: (e as Error).message };
       this.event('Warning', 'Failed', `Error: ${(e as Error).message}`, slot);
-      return;
+      return undefined;
     }
     // Keep one dead instance (for `logs --previous` and lastState), as the kubelet's GC does.
     if (slot.previousId) await rt.removeContainer(slot.previousId).catch(() => {});
@@ -418,9 +420,15 @@ export class PodWorker {
       await rt.startContainer(id);
     } catch (e) {
       this.event('Warning', 'Failed', `Error: ${(e as Error).message}`, slot);
-      return;
+      return undefined;
     }
     this.event('Normal', 'Started', `Started container ${c.name}`, slot);
+    return id;
+  }
+
+  private async afterStart(slot: Slot, id: string): Promise<void> {
+    const c = slot.spec;
+    const rt = this.ctx.runtime;
     const postStart = c.lifecycle?.postStart as HandlerSpec | undefined;
     if (postStart) {
       const r = await runHandler(postStart, { runtime: rt, containerId: id, container: c, podIP: this.podIPs()[0] ?? '127.0.0.1', timeoutMs: (this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000 });
