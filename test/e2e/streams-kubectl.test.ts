@@ -89,7 +89,6 @@ describe.skipIf(kubectls.length === 0).each(kubectls)('%s', (_name, bin, env) =>
   });
 
   it('exec: output, exit codes and piped stdin', async () => {
-    if (process.env.PF_DEBUG) appendFileSync('/tmp/kubectl-debug.log', (await kubectl(bin, ['-v=8', 'exec', 'web', '--', 'true'])).stderr);
     const ok = await kubectl(bin, ['exec', 'web', '--', 'sh', '-c', 'echo out; echo err >&2']);
     expect(ok).toMatchObject({ code: 0, stdout: 'out\n', stderr: 'err\n' });
     const failed = await kubectl(bin, ['exec', 'web', '--', 'sh', '-c', 'exit 3']);
@@ -164,7 +163,7 @@ describe.skipIf(kubectls.length === 0).each(kubectls)('%s', (_name, bin, env) =>
   }, 60_000);
 
   it('port-forward relays a TCP connection', async () => {
-    const child = spawn(bin, ['--kubeconfig', api.kubeconfigPath, 'port-forward', 'pod/web', `:${echoPort}`, ...(process.env.PF_DEBUG ? ['-v=9'] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...kubectlEnv } });
+    const child = spawn(bin, ['--kubeconfig', api.kubeconfigPath, 'port-forward', 'pod/web', `:${echoPort}`], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...kubectlEnv } });
     try {
       let out = '';
       let err = '';
