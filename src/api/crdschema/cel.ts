@@ -10,7 +10,7 @@ import { FieldError, fieldErrors } from '../errors.js';
 import { newCelEnvironment } from './cel-env.js';
 import { rewriteRule } from './cel-rewrite.js';
 import { oldField, oldItems, unchanged, type Old } from './correlate.js';
-import { additionalSchema, isEmbedded, isObj, type JSONSchemaProps, type Obj, type ValidationRule } from './schema.js';
+import { additionalSchema, isEmbedded, isObj, setOwn, type JSONSchemaProps, type Obj, type ValidationRule } from './schema.js';
 
 type Program = (ctx: Record<string, unknown>) => unknown;
 
@@ -282,7 +282,7 @@ export function toCel(x: unknown, s: JSONSchemaProps | undefined, isRoot = false
         continue;
       }
       const sub = s?.properties?.[k] ?? extra;
-      out[k] = toCel(v, sub, false, duration);
+      setOwn(out, k, toCel(v, sub, false, duration));
     }
     return out;
   }

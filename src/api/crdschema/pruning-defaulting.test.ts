@@ -108,4 +108,15 @@ describe('defaulting', () => {
     new StructuralSchemas().pruneAndDefault(s, obj);
     expect(obj.spec).toEqual({ size: 3 });
   });
+
+  it('keeps a "__proto__" key as data when copying defaults', () => {
+    const def = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
+    const s: JSONSchemaProps = { type: 'object', properties: { m: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, default: def } } };
+    const obj: Record<string, unknown> = {};
+    applyDefaults(obj, s);
+    const m = obj.m as Record<string, unknown>;
+    expect(Object.keys(m)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+  });
 });

@@ -69,12 +69,18 @@ export function isEmbedded(s: JSONSchemaProps | undefined): boolean {
   return s?.['x-kubernetes-embedded-resource'] === true;
 }
 
+/** Sets an own property, also for the key "__proto__" (which plain assignment would turn into a prototype). */
+export function setOwn(o: Obj, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 /** JSON deep copy of plain data (defaults are copied before they are placed in an object). */
 export function deepCopy<T>(v: T): T {
   if (Array.isArray(v)) return v.map(deepCopy) as T;
   if (isObj(v)) {
     const out: Obj = {};
-    for (const [k, x] of Object.entries(v)) out[k] = deepCopy(x);
+    for (const [k, x] of Object.entries(v)) setOwn(out, k, deepCopy(x));
     return out as T;
   }
   return v;
