@@ -9,7 +9,20 @@ import type { ResourceInfo } from '../api/resources/types.js';
 import type { RestTransport } from '../client/transport.js';
 import { RestClient } from '../client/rest-client.js';
 import { LeaderElector } from '../client/leader-election.js';
+import { InformerFactory } from '../client/informer-factory.js';
+import { EventRecorder } from '../client/events/index.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
+import { ReplicaSetController } from '../controllers/replicaset/replicaset-controller.js';
+import { DeploymentController } from '../controllers/deployment/deployment-controller.js';
+import { StatefulSetController } from '../controllers/statefulset/statefulset-controller.js';
+import { DaemonSetController } from '../controllers/daemonset/daemonset-controller.js';
+import { JobController } from '../controllers/job/job-controller.js';
+import { CronJobController } from '../controllers/cronjob/cronjob-controller.js';
+import { TTLAfterFinishedController } from '../controllers/ttlafterfinished/ttl-after-finished-controller.js';
+import { GarbageCollector } from '../controllers/garbagecollector/garbage-collector.js';
+import { ServiceAccountsController } from '../controllers/serviceaccount/serviceaccounts-controller.js';
+import { RootCACertPublisher } from '../controllers/rootcacert/publisher.js';
+import { NodeLifecycleController } from '../controllers/nodelifecycle/node-lifecycle-controller.js';
 import { Scheduler } from '../scheduler/index.js';
 
 export interface ControllerContext {
@@ -20,16 +33,41 @@ export interface ControllerContext {
   signal: AbortSignal;
   /** Identifies this server in leader election; stable across restarts of one data dir. */
   dataDir?: string;
+  /** The cluster CA bundle published as kube-root-ca.crt in every namespace. */
+  rootCA?: string;
 }
 
 interface Loop { name: string; start: (signal: AbortSignal) => Promise<void> }
 
-function loops(ctx: ControllerContext): Loop[] {
+function loops(ctx: ControllerContext, informers: InformerFactory, recorders: EventRecorder[]): Loop[] {
   const host = hostname();
-  return [
-    { name: 'namespace', start: (s) => new NamespaceController({ transport: ctx.transport, resources: ctx.resources, log: ctx.log.child('namespace-controller') }).start(s) },
-    { name: 'scheduler', start: (s) => new Scheduler({ transport: ctx.transport, log: ctx.log.child('scheduler'), host }).start(s) },
+  const { transport } = ctx;
+  // One recorder per component, so events name their source as upstream's do.
+  const recorder = (component: string) => {
+    const r = new EventRecorder({ transport, component, host, log: ctx.log });
+    recorders.push(r);
+    return r;
+  };
+  const log = (name: string) => ctx.log.child(name);
+  const list: Loop[] = [
+    { name: 'namespace', start: (s) => new NamespaceController({ transport, resources: ctx.resources, log: log('namespace-controller') }).start(s) },
+    { name: 'scheduler', start: (s) => new Scheduler({ transport, log: log('scheduler'), host }).start(s) },
+    { name: 'replicaset', start: (s) => new ReplicaSetController({ transport, log: log('replicaset-controller'), informers, recorder: recorder('replicaset-controller') }).start(s) },
+    { name: 'deployment', start: (s) => new DeploymentController({ transport, log: log('deployment-controller'), informers, recorder: recorder('deployment-controller') }).start(s) },
+    { name: 'statefulset', start: (s) => new StatefulSetController({ transport, log: log('statefulset-controller'), informers, recorder: recorder('statefulset-controller') }).start(s) },
+    { name: 'daemonset', start: (s) => new DaemonSetController({ transport, log: log('daemonset-controller'), informers, recorder: recorder('daemonset-controller') }).start(s) },
+    { name: 'job', start: (s) => new JobController({ transport, log: log('job-controller'), informers, recorder: recorder('job-controller') }).start(s) },
+    { name: 'cronjob', start: (s) => new CronJobController({ transport, log: log('cronjob-controller'), informers, recorder: recorder('cronjob-controller') }).start(s) },
+    { name: 'ttl-after-finished', start: (s) => new TTLAfterFinishedController({ transport, log: log('ttl-after-finished-controller'), informers }).start(s) },
+    { name: 'garbage-collector', start: (s) => new GarbageCollector({ transport, log: log('garbage-collector'), resources: ctx.resources, informers, recorder: recorder('garbage-collector-controller') }).start(s) },
+    { name: 'serviceaccount', start: (s) => new ServiceAccountsController({ transport, log: log('serviceaccount-controller'), informers }).start(s) },
+    { name: 'node-lifecycle', start: (s) => new NodeLifecycleController({ transport, log: log('node-lifecycle-controller'), informers, recorder: recorder('node-controller') }).start(s) },
   ];
+  if (ctx.rootCA) {
+    const rootCA = ctx.rootCA;
+    list.push({ name: 'root-ca-cert-publisher', start: (s) => new RootCACertPublisher({ transport, log: log('root-ca-cert-publisher'), rootCA, informers }).start(s) });
+  }
+  return list;
 }
 
 async function runAll(list: Loop[], signal: AbortSignal, log: Logger): Promise<void> {
@@ -54,9 +92,16 @@ export async function startControllers(ctx: ControllerContext): Promise<void> {
     name: 'kites-controller-manager',
     identity,
     log: ctx.log,
-    onStartedLeading: (signal) => {
+    onStartedLeading: async (signal) => {
       ctx.log.info('leading: starting controllers and scheduler', { identity });
-      return runAll(loops(ctx), signal, ctx.log);
+      // Controllers share one informer per resource, as kube-controller-manager does.
+      const informers = new InformerFactory(new RestClient(ctx.transport), { log: ctx.log });
+      const recorders: EventRecorder[] = [];
+      try {
+        await runAll(loops(ctx, informers, recorders), signal, ctx.log);
+      } finally {
+        await Promise.all(recorders.map((r) => r.stop(2000)));
+      }
     },
     onStoppedLeading: () => ctx.log.info('stopped leading', { identity }),
   });

@@ -141,7 +141,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
     // Controllers stop first on shutdown (the stack unwinds), while the API server still answers.
     const controllersAbort = new AbortController();
     const runControllers = deps.startControllers ?? (await import('./controllers.js')).startControllers;
-    const controllersDone = runControllers({ transport: apiServer.inProcessTransport(), resources: () => apiServer.resources(), log: log.child('controllers'), signal: controllersAbort.signal, dataDir: layout.root });
+    const controllersDone = runControllers({ transport: apiServer.inProcessTransport(), resources: () => apiServer.resources(), log: log.child('controllers'), signal: controllersAbort.signal, dataDir: layout.root, rootCA: pki.serverCA.cert });
     cleanups.push({ what: 'stop controllers', run: async () => { controllersAbort.abort(); await controllersDone; } });
 
     if (!options.disableAgent) {
