@@ -8,6 +8,7 @@ import type { Environment } from '@marcbachmann/cel-js';
 import { Optional } from '@marcbachmann/cel-js';
 import { FieldError, fieldErrors } from '../errors.js';
 import { newCelEnvironment } from './cel-env.js';
+import { undefinedField } from './cel-fields.js';
 import { rewriteRule } from './cel-rewrite.js';
 import { oldField, oldItems, unchanged, type Old } from './correlate.js';
 import { additionalSchema, isEmbedded, isObj, setOwn, type JSONSchemaProps, type Obj, type ValidationRule } from './schema.js';
@@ -95,7 +96,7 @@ export class CelRules {
   rulesOf(s: JSONSchemaProps): CompiledRule[] {
     let out = this.compiled.get(s);
     if (!out) {
-      out = (s['x-kubernetes-validations'] ?? []).map((r) => this.compileRule(r));
+      out = (s['x-kubernetes-validations'] ?? []).map((r) => this.compileRule(r, s));
       this.compiled.set(s, out);
     }
     return out;
@@ -115,7 +116,7 @@ export class CelRules {
     return has;
   }
 
-  private compileRule(rule: ValidationRule): CompiledRule {
+  private compileRule(rule: ValidationRule, s: JSONSchemaProps): CompiledRule {
     const src = typeof rule?.rule === 'string' ? rule.rule : '';
     const c: CompiledRule = { rule: { ...rule, rule: src }, usesOldSelf: oldSelfRe.test(src) };
     if (!src.trim()) return c;
@@ -125,7 +126,10 @@ export class CelRules {
       const check = env.check(code);
       if (!check.valid) throw check.error;
       if (check.type !== 'bool' && check.type !== 'dyn') throw new Error(`cel expression must evaluate to a bool`);
-      c.program = env.parse(code) as unknown as Program;
+      const program = env.parse(code) as unknown as Program & { ast?: unknown };
+      const undef = undefinedField(program.ast, s, code);
+      if (undef) throw new Error(undef);
+      c.program = program;
     } catch (e) {
       const text = celErrorText(e);
       const lib = unsupportedLibrary(text);
@@ -138,7 +142,10 @@ export class CelRules {
         const check = env.check(code);
         if (!check.valid) throw check.error;
         if (check.type !== 'string' && check.type !== 'dyn') throw new Error('messageExpression must evaluate to a string');
-        c.messageProgram = env.parse(code) as unknown as Program;
+        const program = env.parse(code) as unknown as Program & { ast?: unknown };
+        const undef = undefinedField(program.ast, s, code);
+        if (undef) throw new Error(undef);
+        c.messageProgram = program;
       } catch (e) {
         const text = celErrorText(e);
         if (!unsupportedLibrary(text)) c.messageError = text;

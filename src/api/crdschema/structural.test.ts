@@ -125,4 +125,29 @@ describe('validateStructuralSchema', () => {
       `${P}.properties[spec].properties[named].default: Invalid value: "long": short`,
     ]);
   });
+
+  it('reports fields a rule selects that the schema does not declare', () => {
+    const errs = check({
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          'x-kubernetes-validations': [
+            { rule: 'self.replicas >= 0 && self.items.all(i, i.whatever) && self.labels.anything == "x"' },
+            { rule: 'self.replicaz >= 0' },
+            { rule: "self.items[0].nam == 'a'" },
+          ],
+          properties: {
+            replicas: { type: 'integer' },
+            items: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
+            labels: { type: 'object', additionalProperties: { type: 'string' } },
+          },
+        },
+      },
+    });
+    expect(errs).toEqual([
+      `${P}.properties[spec].x-kubernetes-validations[1].rule: Invalid value: "self.replicaz >= 0": compilation failed: ERROR: <input>:1:5: undefined field 'replicaz'`,
+      `${P}.properties[spec].x-kubernetes-validations[2].rule: Invalid value: "self.items[0].nam == 'a'": compilation failed: ERROR: <input>:1:14: undefined field 'nam'`,
+    ]);
+  });
 });
