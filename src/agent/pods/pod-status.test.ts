@@ -3,7 +3,7 @@ import { podPhase, podStatus, type ContainerView, type PodView } from './pod-sta
 import type { PodObject } from './pod-types.js';
 import type { ContainerStatus } from '../runtime/types.js';
 import { CrashBackoff } from './crash-backoff.js';
-import { formatDuration } from './pod-worker.js';
+import { formatDuration } from './container-slot.js';
 
 const st = (state: ContainerStatus['state'], exitCode?: number): ContainerStatus => ({ id: 'x', name: 'c', attempt: 0, state, createdAt: 1, startedAt: 1, finishedAt: state === 'exited' ? 2 : undefined, exitCode, image: 'i', logPath: '/l' });
 const cv = (current?: ContainerStatus, extra: Partial<ContainerView> = {}): ContainerView => ({ name: 'c', image: 'i', imageID: 'i', runtimeName: 'process', current, restartCount: 0, ready: current?.state === 'running', started: current?.state === 'running', ...extra });

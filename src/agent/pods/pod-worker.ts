@@ -8,28 +8,13 @@ import { rmSync } from 'node:fs';
 import type { ContainerStatus } from '../runtime/types.js';
 import type { Container, PodObject } from './pod-types.js';
 import type { PodWorkerContext } from './pod-context.js';
-import { ContainerConfigError, containerEnv } from './env.js';
-import { VolumeError, cleanupPodDir, containerMounts, exposeMountsOnHost, podDir, prepareVolumes } from './volumes.js';
-import { runHandler, type HandlerSpec } from './handlers.js';
-import { ProbeWorker, type ProbeKind } from './probes.js';
+import { VolumeError, cleanupPodDir, prepareVolumes } from './volumes.js';
 import { podStatus, rfc3339, type ContainerView, type PodView } from './pod-status.js';
 import { isConflict, isNotFound } from '../../client/status.js';
+import { containerView, formatDuration, isSidecar, type Slot } from './container-slot.js';
+import { PodStatusPoster } from './status-poster.js';
+import { ContainerRunner } from './container-runner.js';
 import { withTerminationMessage } from './termination-message.js';
-import { serviceEnv, servicesForPod } from './service-env.js';
-
-interface Slot {
-  spec: Container;
-  init: boolean;
-  currentId?: string;
-  previousId?: string;
-  attempt: number;
-  imageID: string;
-  waiting?: { reason: string; message?: string };
-  probes: Partial<Record<ProbeKind, ProbeWorker>>;
-  livenessFailed?: boolean;
-  /** The image changed in the pod spec (the one mutable container field): restart, as upstream. */
-  specChanged?: boolean;
-}
 
 const minimumGraceSeconds = 2;
 
@@ -44,7 +29,8 @@ export class PodWorker {
   private keepApiStatus = false;
   private stoppingSidecars = false;
   private startTime?: string;
-  private lastPosted = '';
+  private readonly poster: PodStatusPoster;
+  private readonly runner: ContainerRunner;
   private running = false;
   private dirty = false;
   private finished = false;
@@ -54,6 +40,13 @@ export class PodWorker {
 
   constructor(private pod: PodObject, private readonly ctx: PodWorkerContext, private readonly adoptSandboxId?: string) {
     this.uid = pod.metadata.uid;
+    this.poster = new PodStatusPoster(ctx.pods);
+    this.runner = new ContainerRunner({
+      ctx, uid: this.uid, pod: () => this.pod, sandboxId: () => this.sandboxId!, sandboxConfig: () => this.sandboxConfig(),
+      podIPs: () => this.podIPs(), logPath: (slot, attempt) => this.logPath(slot, attempt),
+      event: (type, reason, message, slot) => this.event(type, reason, message, slot),
+      cachedStatus: (slot) => this.current(slot), trigger: () => this.trigger(),
+    });
     this.startTime = pod.status?.startTime ?? undefined;
   }
 
@@ -215,7 +208,7 @@ export class PodWorker {
       slot.previousId = mine[1]?.id;
       slot.imageID = await this.ctx.images.pullImage({ image: slot.spec.image ?? '' });
       for (const old of mine.slice(2)) await this.ctx.runtime.removeContainer(old.id);
-      if (mine[0].state === 'running') this.startProbes(slot);
+      if (mine[0].state === 'running') this.runner.startProbes(slot);
     }
   }
 
@@ -286,7 +279,7 @@ export class PodWorker {
       if (isSidecar(slot)) {
         // A sidecar restarts whenever it exits; once the pod is initialized it does not hold up the others.
         if (st.state === 'exited') {
-          this.stopProbesOf(slot);
+          this.runner.stopProbes(slot);
           if (!this.stoppingSidecars) await this.restart(slot, volumes);
           if (!this.initialized) return false;
           continue;
@@ -320,21 +313,21 @@ export class PodWorker {
       if (slot.specChanged && st.state !== 'running') slot.specChanged = false;
       if (slot.specChanged) {
         slot.specChanged = false;
-        this.stopProbesOf(slot);
-        await this.kill(slot, this.pod.spec.terminationGracePeriodSeconds ?? 30, `Container ${slot.spec.name} definition changed, will be restarted`);
+        this.runner.stopProbes(slot);
+        await this.runner.kill(slot, this.pod.spec.terminationGracePeriodSeconds ?? 30, `Container ${slot.spec.name} definition changed, will be restarted`);
         // A changed definition restarts at once, whatever the restart policy.
         await this.start(slot, volumes);
         return;
       }
       if (st.state === 'running' && slot.livenessFailed) {
         slot.livenessFailed = false;
-        this.stopProbesOf(slot);
-        await this.kill(slot, this.pod.spec.terminationGracePeriodSeconds ?? 30, `Container ${slot.spec.name} failed liveness probe, will be restarted`);
+        this.runner.stopProbes(slot);
+        await this.runner.kill(slot, this.pod.spec.terminationGracePeriodSeconds ?? 30, `Container ${slot.spec.name} failed liveness probe, will be restarted`);
         st = await this.ctx.runtime.containerStatus(slot.currentId!);
         if (st) this.statuses.set(st.id, st);
       }
       if (st?.state !== 'exited') return;
-      this.stopProbesOf(slot);
+      this.runner.stopProbes(slot);
       const restart = policy === 'Always' || (policy === 'OnFailure' && st.exitCode !== 0);
       if (restart) await this.restart(slot, volumes);
     }));
@@ -346,7 +339,7 @@ export class PodWorker {
     });
     if (allDone && this.slots.some((s) => isSidecar(s))) {
       this.stoppingSidecars = true;
-      await Promise.all(this.slots.filter(isSidecar).map((s) => { this.stopProbesOf(s); return this.kill(s, this.pod.spec.terminationGracePeriodSeconds ?? 30, `Stopping container ${s.spec.name}`); }));
+      await Promise.all(this.slots.filter(isSidecar).map((s) => { this.runner.stopProbes(s); return this.runner.kill(s, this.pod.spec.terminationGracePeriodSeconds ?? 30, `Stopping container ${s.spec.name}`); }));
     }
   }
 
@@ -368,143 +361,19 @@ export class PodWorker {
 
   /** Creates and starts the container (gated), then runs postStart and starts its probes (not gated). */
   private async start(slot: Slot, volumes: Map<string, string>): Promise<void> {
-    const id = await this.ctx.startGate.run(() => this.startNow(slot, volumes));
-    if (id) await this.afterStart(slot, id);
-  }
-
-  private async startNow(slot: Slot, volumes: Map<string, string>): Promise<string | undefined> {
-    const c = slot.spec;
-    const rt = this.ctx.runtime;
-    slot.waiting = undefined;
-    const attempt = slot.currentId ? slot.attempt + 1 : slot.attempt;
-    let env: Array<{ name: string; value: string }>;
-    try {
-      env = await containerEnv(this.pod, c, {
-        serviceEnv: await this.serviceEnv(),
-        configMap: this.ctx.configMap, secret: this.ctx.secret, allocatable: this.ctx.allocatable,
-        podIPs: this.podIPs(), hostIPs: this.ctx.nodeIPs, warn: (r, m) => this.event('Warning', r, m, slot),
-      });
-    } catch (e) {
-      if (!(e instanceof ContainerConfigError)) throw e;
-      slot.waiting = { reason: 'CreateContainerConfigError', message: e.message };
-      this.event('Warning', 'Failed', `Error: ${e.message}`, slot);
-      return undefined;
-    }
-    const mounts = containerMounts(c, volumes);
-    if (this.ctx.hostProcessMounts) {
-      env.push(...exposeMountsOnHost(c, mounts, podDir(this.ctx.dataDir, this.uid), (r, m) => this.event('Warning', r, m, slot)));
-    }
-    const image = c.image ?? '';
-    slot.imageID = await this.ctx.images.pullImage({ image });
-    this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, slot);
-    let id: string;
-    try {
-      id = await rt.createContainer(this.sandboxId!, {
-        name: c.name, attempt, image, command: c.command ?? [], args: c.args ?? [], workingDir: c.workingDir, env, mounts,
-        logPath: this.logPath(slot, attempt), stdin: !!c.stdin, stdinOnce: !!c.stdinOnce, tty: !!c.tty,
-        labels: { 'io.kubernetes.pod.uid': this.uid, 'io.kubernetes.container.name': c.name },
-        annotations: {}, resources: c.resources as Record<string, unknown> | undefined, securityContext: c.securityContext as Record<string, unknown> | undefined,
-      }, this.sandboxConfig());
-    } catch (e) {
-      slot.waiting = { reason: 'CreateContainerError', message: (e as Error).message };
-      this.event('Warning', 'Failed', `Error: ${(e as Error).message}`, slot);
-      return undefined;
-    }
-    // Keep one dead instance (for `logs --previous` and lastState), as the kubelet's GC does.
-    if (slot.previousId) await rt.removeContainer(slot.previousId).catch(() => {});
-    slot.previousId = slot.currentId;
-    slot.currentId = id;
-    slot.attempt = attempt;
-    this.event('Normal', 'Created', `Created container: ${c.name}`, slot);
-    try {
-      await rt.startContainer(id);
-    } catch (e) {
-      this.event('Warning', 'Failed', `Error: ${(e as Error).message}`, slot);
-      return undefined;
-    }
-    this.event('Normal', 'Started', `Started container ${c.name}`, slot);
-    return id;
-  }
-
-  private async afterStart(slot: Slot, id: string): Promise<void> {
-    const c = slot.spec;
-    const rt = this.ctx.runtime;
-    const postStart = c.lifecycle?.postStart as HandlerSpec | undefined;
-    if (postStart) {
-      const r = await runHandler(postStart, { runtime: rt, containerId: id, container: c, podIP: this.podIPs()[0] ?? '127.0.0.1', timeoutMs: (this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000 });
-      if (!r.ok) {
-        // As upstream, the hook's output stays out of the event (it may hold secrets).
-        this.ctx.log.info('postStart hook failed', { pod: this.name, container: c.name, message: r.message });
-        this.event('Warning', 'FailedPostStartHook', 'PostStartHook failed', slot);
-        await this.kill(slot, this.pod.spec.terminationGracePeriodSeconds ?? 30, `FailedPostStartHook`);
-        return;
-      }
-    }
-    this.startProbes(slot);
-  }
-
-  private async serviceEnv(): Promise<Array<{ name: string; value: string }>> {
-    if (!this.ctx.services) return [];
-    const ns = this.pod.metadata.namespace ?? 'default';
-    try {
-      const { inNamespace, master } = await this.ctx.services(ns);
-      return serviceEnv(servicesForPod(ns, this.pod.spec.enableServiceLinks !== false, inNamespace, master));
-    } catch (e) {
-      this.ctx.log.warn('could not list services for service-link variables', { pod: this.name, err: e });
-      return [];
-    }
-  }
-
-  private startProbes(slot: Slot): void {
-    const c = slot.spec;
-    const id = slot.currentId!;
-    const mk = (kind: ProbeKind, probe: NonNullable<Container['livenessProbe']>) => {
-      const w = new ProbeWorker({
-        kind, probe, clock: this.ctx.clock,
-        run: (timeoutMs) => runHandler(probe as HandlerSpec, { runtime: this.ctx.runtime, containerId: id, container: c, podIP: this.podIPs()[0] ?? '127.0.0.1', timeoutMs }),
-        gate: kind === 'startup' ? undefined : () => !slot.probes.startup || slot.probes.startup.result === 'success',
-        onResult: (k, result) => {
-          if (k === 'liveness' && result === 'failure') slot.livenessFailed = true;
-          this.trigger();
-        },
-        onFailure: (k, message) => this.event('Warning', 'Unhealthy', `${k[0]!.toUpperCase()}${k.slice(1)} probe failed: ${message}`, slot),
-      });
-      slot.probes[kind] = w;
-      w.start();
-    };
-    if (c.startupProbe) mk('startup', c.startupProbe);
-    if (c.livenessProbe) mk('liveness', c.livenessProbe);
-    if (c.readinessProbe) mk('readiness', c.readinessProbe);
-  }
-
-  private stopProbesOf(slot: Slot): void {
-    for (const w of Object.values(slot.probes)) w?.stop();
-    slot.probes = {};
+    const id = await this.ctx.startGate.run(() => this.runner.create(slot, volumes));
+    if (id) await this.runner.afterStart(slot, id);
   }
 
   private stopProbes(): void {
-    for (const s of this.slots) this.stopProbesOf(s);
+    for (const s of this.slots) this.runner.stopProbes(s);
   }
 
-  /** preStop (within the grace period), then SIGTERM, then SIGKILL when the grace period is over. */
-  private async kill(slot: Slot, graceSeconds: number, message: string): Promise<void> {
-    const st = this.current(slot) ?? (slot.currentId ? await this.ctx.runtime.containerStatus(slot.currentId) : undefined);
-    if (!st || st.state !== 'running') return;
-    this.event('Normal', 'Killing', message, slot);
-    const t0 = this.ctx.clock.now();
-    const preStop = slot.spec.lifecycle?.preStop as HandlerSpec | undefined;
-    if (preStop && graceSeconds > 0) {
-      const r = await runHandler(preStop, { runtime: this.ctx.runtime, containerId: st.id, container: slot.spec, podIP: this.podIPs()[0] ?? '127.0.0.1', timeoutMs: graceSeconds * 1000 });
-      if (!r.ok) this.event('Warning', 'FailedPreStopHook', 'PreStopHook failed', slot);
-    }
-    const left = Math.max(0, graceSeconds - (this.ctx.clock.now() - t0) / 1000);
-    await this.ctx.runtime.stopContainer(st.id, left);
-  }
 
   private async killAll(graceSeconds: number, verb: string): Promise<void> {
     this.stopProbes();
     await this.refresh();
-    await Promise.all(this.slots.map((s) => this.kill(s, graceSeconds, `${verb} ${s.spec.name}`)));
+    await Promise.all(this.slots.map((s) => this.runner.kill(s, graceSeconds, `${verb} ${s.spec.name}`)));
   }
 
   private nextWake(): number {
@@ -521,20 +390,9 @@ export class PodWorker {
   // --- status ---
 
   private view(): PodView {
-    const withMessage = (st: ContainerStatus | undefined, s: Slot) => (st ? withTerminationMessage(st, s.spec, this.terminationMessages) : undefined);
     const cv = (s: Slot): ContainerView => {
-      const cur = withMessage(this.current(s), s);
-      const running = cur?.state === 'running';
-      const started = running && (!s.probes.startup || s.probes.startup.result === 'success');
-      const sidecar = isSidecar(s);
-      const ready = s.init && !sidecar
-        ? cur?.state === 'exited' && cur.exitCode === 0
-        : started && (!s.spec.readinessProbe || s.probes.readiness?.result === 'success');
-      return {
-        name: s.spec.name, image: s.spec.image ?? '', imageID: s.imageID, runtimeName: this.ctx.runtimeName,
-        current: cur, previous: withMessage(s.previousId ? this.statuses.get(s.previousId) : undefined, s),
-        restartCount: s.attempt, waiting: s.waiting, ready: !!ready, started: s.init && !sidecar ? false : !!started, restartable: sidecar,
-      };
+      const withMessage = (st: ContainerStatus | undefined) => (st ? withTerminationMessage(st, s.spec, this.terminationMessages) : undefined);
+      return containerView(s, withMessage(this.current(s)), withMessage(s.previousId ? this.statuses.get(s.previousId) : undefined), this.ctx.runtimeName);
     };
     return {
       pod: this.pod, init: this.slots.filter((s) => s.init).map(cv), containers: this.slots.filter((s) => !s.init).map(cv),
@@ -547,16 +405,8 @@ export class PodWorker {
   private async postStatus(): Promise<Record<string, unknown> | undefined> {
     if (this.objectGone) return undefined;
     const status = podStatus(this.view());
-    const key = JSON.stringify({ ...status, conditions: (status.conditions as Array<Record<string, unknown>>).map((c) => ({ ...c, lastTransitionTime: undefined })) });
-    if (key === this.lastPosted) return status;
-    try {
-      const updated = await this.ctx.pods.patch(this.pod.metadata.namespace, this.pod.metadata.name, 'merge', { metadata: { uid: this.uid }, status }, { subresource: 'status' });
-      if (updated.metadata.uid === this.uid) this.pod = updated as PodObject;
-      this.lastPosted = key;
-    } catch (e) {
-      if (isNotFound(e) || isConflict(e)) return status;
-      throw e;
-    }
+    const updated = await this.poster.post(this.pod, status);
+    if (updated && updated.metadata.uid === this.uid) this.pod = updated;
     return status;
   }
 
@@ -600,14 +450,4 @@ export class PodWorker {
     if (this.wake !== undefined) this.ctx.clock.clearTimeout(this.wake);
     this.stopProbes();
   }
-}
-
-function isSidecar(s: Slot): boolean {
-  return s.init && s.spec.restartPolicy === 'Always';
-}
-
-/** Go's time.Duration formatting for whole seconds: 10s, 1m20s, 5m0s. */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`;
-  return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
 }
