@@ -12,6 +12,7 @@ import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type ReconcileResult } from '../../client/controller.js';
 import { realClock, type Clock } from '../../client/clock.js';
 import { splitKey } from '../../client/paths.js';
+import { isConflict } from '../../client/status.js';
 import { EventRecorder } from '../../client/events/recorder.js';
 import type { RestTransport } from '../../client/transport.js';
 import { canonicalJson } from '../common/hash.js';
@@ -135,11 +136,33 @@ export class DeploymentController {
       now: () => this.clock.now(),
       getReplicaSet: (ns, name) => this.rsInformer.lister.get(ns, name),
       createReplicaSet: (ns, rs) => this.rsClient.create(ns, rs),
-      updateReplicaSet: (rs) => this.rsClient.update(rs.metadata.namespace, { ...rs, apiVersion: 'apps/v1', kind: 'ReplicaSet' }),
+      updateReplicaSet: (rs) => this.updateReplicaSet(rs),
       deleteReplicaSet: async (rs) => { await this.rsClient.delete(rs.metadata.namespace, rs.metadata.name, { propagationPolicy: 'Background' }); },
       writeStatus: (d) => this.writeStatus(d),
       event: (d, type, reason, message) => this.recorder.event({ ...d, apiVersion: 'apps/v1', kind: 'Deployment' }, type, reason, message),
     };
+  }
+
+  /**
+   * Updates a ReplicaSet's size, minReadySeconds and annotations. The cached copy is often behind
+   * the ReplicaSet controller's latest status write; when a conflict shows only that (same
+   * generation: nobody changed the spec), the change is re-applied to the fresh object once
+   * instead of waiting for a rate-limited retry of the whole sync.
+   */
+  private async updateReplicaSet(rs: ReplicaSetObject): Promise<ReplicaSetObject> {
+    const ns = rs.metadata.namespace;
+    try {
+      return await this.rsClient.update(ns, { ...rs, apiVersion: 'apps/v1', kind: 'ReplicaSet' });
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+      const fresh = await this.rsClient.get(ns, rs.metadata.name);
+      if (fresh.metadata.uid !== rs.metadata.uid || fresh.metadata.generation !== rs.metadata.generation) throw e;
+      return this.rsClient.update(ns, {
+        ...fresh, apiVersion: 'apps/v1', kind: 'ReplicaSet',
+        metadata: { ...fresh.metadata, annotations: { ...fresh.metadata.annotations, ...rs.metadata.annotations } },
+        spec: { ...fresh.spec, replicas: rs.spec.replicas, minReadySeconds: rs.spec.minReadySeconds },
+      });
+    }
   }
 
   /**
@@ -156,7 +179,17 @@ export class DeploymentController {
       rv = patched.metadata.resourceVersion;
       this.serverRevision.set(d, rev);
     }
-    const res = await this.dClient.updateStatus(ns, { ...d, apiVersion: 'apps/v1', kind: 'Deployment', metadata: { ...d.metadata, resourceVersion: rv } });
+    let res: DeploymentObject;
+    try {
+      res = await this.dClient.updateStatus(ns, { ...d, apiVersion: 'apps/v1', kind: 'Deployment', metadata: { ...d.metadata, resourceVersion: rv } });
+    } catch (e) {
+      // Usually our own previous status write, not yet in the cache: when the spec is the one the
+      // status was computed for (same generation), write it once more on the fresh version.
+      if (!isConflict(e)) throw e;
+      const fresh = await this.dClient.get(ns, d.metadata.name);
+      if (fresh.metadata.uid !== d.metadata.uid || fresh.metadata.generation !== d.metadata.generation) throw e;
+      res = await this.dClient.updateStatus(ns, { ...fresh, apiVersion: 'apps/v1', kind: 'Deployment', status: d.status });
+    }
     d.metadata = res.metadata;
     d.status = res.status;
     this.serverRevision.set(d, res.metadata.annotations?.[revisionAnnotation]);

@@ -32,6 +32,11 @@ function setDeploymentRevision(d: DeploymentObject, revision: string): boolean {
 export async function getAllReplicaSetsAndSyncRevision(ops: DeploymentOps, d: DeploymentObject, sets: ReplicaSetObject[], create: boolean): Promise<SyncedSets> {
   const oldRSs = findOldReplicaSets(d, sets);
   const newRS = await getNewReplicaSet(ops, d, sets, oldRSs, create);
+  // Later steps of the same sync see the set as written, not the stale cached copy (fewer conflicts).
+  if (newRS) {
+    const i = sets.findIndex((rs) => rs.metadata.uid === newRS.metadata.uid);
+    if (i >= 0) sets[i] = newRS;
+  }
   return { newRS, oldRSs };
 }
 
@@ -82,8 +87,10 @@ async function getNewReplicaSet(ops: DeploymentOps, d: DeploymentObject, sets: R
   } catch (e) {
     if (isAlreadyExists(e)) {
       const found = ops.getReplicaSet(ns, rs.metadata.name);
+      // Not in the cache yet (our own create, moments ago): retry later rather than call it a collision.
+      if (!found) throw e;
       const ref = getControllerOf(found);
-      if (found && ref?.uid === d.metadata.uid && equalIgnoreHash(d.spec.template, found.spec.template)) {
+      if (ref?.uid === d.metadata.uid && equalIgnoreHash(d.spec.template, found.spec.template)) {
         created = found;
         alreadyExists = true;
       } else {

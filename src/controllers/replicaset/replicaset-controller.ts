@@ -12,7 +12,7 @@ import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type ReconcileResult } from '../../client/controller.js';
 import { realClock, type Clock } from '../../client/clock.js';
 import { splitKey } from '../../client/paths.js';
-import { isNotFound } from '../../client/status.js';
+import { isConflict, isNotFound } from '../../client/status.js';
 import { EventRecorder } from '../../client/events/recorder.js';
 import type { RestTransport } from '../../client/transport.js';
 import { canonicalJson } from '../common/hash.js';
@@ -211,9 +211,25 @@ export class ReplicaSetController {
     }
   }
 
+  /**
+   * Writes status when it changed. The cached copy is often a write behind (our own last status
+   * write, or the Deployment controller's scale), so on a conflict read the set fresh and try once
+   * more, as upstream's updateReplicaSetStatus (statusUpdateRetries = 1).
+   */
   private async updateStatus(rs: ReplicaSetObject, status: ReplicaSetObject['status']): Promise<ReplicaSetObject> {
-    if (canonicalJson(rs.status) === canonicalJson(status)) return rs;
-    return this.rsClient.updateStatus(rs.metadata.namespace, { ...rs, apiVersion: 'apps/v1', kind: 'ReplicaSet', status });
+    let current = rs;
+    for (let attempt = 0; ; attempt++) {
+      if (canonicalJson(current.status) === canonicalJson(status)) return current;
+      try {
+        return await this.rsClient.updateStatus(current.metadata.namespace, { ...current, apiVersion: 'apps/v1', kind: 'ReplicaSet', status });
+      } catch (e) {
+        if (!isConflict(e) || attempt >= 1) throw e;
+        // The counts carry observedGeneration of the spec they were computed for, so they may be
+        // written over a newer spec too (upstream does); the next sync catches up.
+        current = await this.rsClient.get(current.metadata.namespace, current.metadata.name);
+        if (current.metadata.uid !== rs.metadata.uid) throw e;
+      }
+    }
   }
 
   /** Creates or deletes pods so that `pods` reaches spec.replicas (upstream manageReplicas). */
