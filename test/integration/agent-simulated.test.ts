@@ -31,6 +31,9 @@ describe('simulated nodes', () => {
     const n = list.items.find((x) => x.metadata.name === 'sim-7') as any;
     expect(n.metadata.annotations['kites.io/simulated']).toMatch(/simulated: for scale tests and benchmarks/);
     expect(n.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('True');
+    expect(n.status.nodeInfo.osImage).toBe('simulated: for scale tests and benchmarks');
+    expect(n.status.nodeInfo.containerRuntimeVersion).toMatch(/^simulated:\/\//);
+    expect(n.metadata.labels['kubernetes.io/hostname']).toBe('sim-7');
     expect(registerMs).toBeLessThan(10000);
 
     const leases = t.client.resource({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true });

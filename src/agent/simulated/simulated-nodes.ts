@@ -45,7 +45,8 @@ export async function startSimulatedNodes(opts: NodeAgentOptions): Promise<Runni
   const client = new RestClient(opts.transport, { fieldManager: 'kubelet' });
   const names = simulatedNodeNames(opts.nodeName, opts.simulatedNodes);
   const host = gatherHostFacts(opts.dataDir);
-  const facts = { ...host, cpuCores: 32, memoryBytes: 256 * 1024 ** 3, storageBytes: 1024 ** 4 };
+  // The OS image column of `kubectl get nodes -o wide` says what these nodes are.
+  const facts = { ...host, osImage: 'simulated: for scale tests and benchmarks', cpuCores: 32, memoryBytes: 256 * 1024 ** 3, storageBytes: 1024 ** 4 };
   const runtime = { runtimeName: 'simulated', runtimeVersion: kitesVersion(), limitations: simulatedRuntimeLimitations };
   const addresses = new Map<string, string>();
   const identities: NodeIdentity[] = names.map((name, i) => {
