@@ -11,10 +11,11 @@ import { schemaNodeFor } from './patching.js';
 import type { RegistryHooks } from './registry/generic-registry.js';
 import { systemNamespaces } from './bootstrap.js';
 import { admitPodCreate, type PodAdmissionDeps } from './admission/pod-admission.js';
+import { allocateServiceAddresses, type ServiceAllocationDeps } from './admission/service-allocation.js';
 import type { CustomResourceVersion } from './crd/crd-info.js';
 import { defaultCustomResource, validateCustomResource } from './crd/crd-validation.js';
 
-export interface HookDeps extends PodAdmissionDeps {
+export interface HookDeps extends PodAdmissionDeps, ServiceAllocationDeps {
   lookupNamespace(name: string): Promise<KubeObject | undefined>;
   /** The CRD version serving `info`, for custom resources. */
   customVersion(info: ResourceInfo): CustomResourceVersion | undefined;
@@ -40,7 +41,7 @@ export function createHooks(deps: HookDeps): RegistryHooks {
       if (subresource === 'status') return validateStatusUpdate(info.group, info.version, info.kind, obj, old, opts);
       return validateObjectUpdate(info.group, info.version, info.kind, obj, old, opts);
     },
-    async admit(info, op, obj) {
+    async admit(info, op, obj, old) {
       // NamespaceLifecycle: no new content in missing or terminating namespaces; immortal namespaces stay.
       if (info.group === '' && info.resource === 'namespaces') {
         if (op === 'DELETE' && immortal.has(obj.metadata?.name ?? '')) {
@@ -48,6 +49,7 @@ export function createHooks(deps: HookDeps): RegistryHooks {
         }
         return;
       }
+      if (info.group === '' && info.resource === 'services' && (op === 'CREATE' || op === 'UPDATE')) await allocateServiceAddresses(obj, old, deps);
       if (!info.namespaced || op !== 'CREATE') return;
       if (info.group === '' && info.resource === 'pods') await admitPodCreate(obj, deps);
       const name = obj.metadata?.namespace ?? '';

@@ -22,7 +22,7 @@ import { createHooks } from './hooks.js';
 import { handleNonResource } from './handlers/non-resource.js';
 import { handleVirtual, isVirtual } from './handlers/virtual.js';
 import { InProcessTransport } from './inprocess-transport.js';
-import { bootstrapNamespaces, bootstrapObjects } from './bootstrap.js';
+import { bootstrapNamespaces, bootstrapObjects, kubernetesService } from './bootstrap.js';
 import { systemPriorityClasses } from './admission/pod-admission.js';
 import { listPage } from './registry/list.js';
 import { createOpenApiService } from './openapi/index.js';
@@ -46,6 +46,10 @@ export interface ApiServerOptions {
   authenticateToken?: (token: string) => UserInfo | undefined;
   /** Shown by /version. */
   version?: { gitVersion: string; major: string; minor: string };
+  /** Service ClusterIP range (default 10.43.0.0/16); its first address is the `kubernetes` Service's. */
+  serviceCidr?: string;
+  /** The port the `kubernetes` Service sends to (the API server's HTTPS port). */
+  advertisePort?: number;
   /** Client certificate the API server presents to node agents (logs, exec, attach, port-forward). */
   kubeletClient?: { cert: string; key: string };
   /** PEM private key (ECDSA P-256) signing service-account tokens; one is generated when absent (tokens then die with the process). */
@@ -89,6 +93,8 @@ export class ApiServer {
     const hooks = (this.hooks = createHooks({
       lookupNamespace: (name) => this.registry('', 'namespaces').tryGet('', name),
       priorityClass: (name) => this.registry('scheduling.k8s.io', 'priorityclasses').tryGet('', name),
+      serviceCidr: options.serviceCidr ?? '10.43.0.0/16',
+      listServices: async () => (await listPage(options.store, { prefix: this.registry('', 'services').listPrefix(''), resourcePrefix: this.registry('', 'services').resourcePrefix() })).items,
       priorityClasses: async () => (await listPage(options.store, { prefix: this.registry('scheduling.k8s.io', 'priorityclasses').listPrefix(''), resourcePrefix: this.registry('scheduling.k8s.io', 'priorityclasses').resourcePrefix() })).items,
       customVersion: (info) => this.crds.version(info.group, info.version, info.resource),
     }));
@@ -159,6 +165,7 @@ export class ApiServer {
     this.started = true;
     await bootstrapNamespaces((ns) => this.registry('', 'namespaces').create('', ns, this.systemContext()));
     await bootstrapObjects(systemPriorityClasses, (pc) => this.registry('scheduling.k8s.io', 'priorityclasses').create('', pc, this.systemContext()));
+    await bootstrapObjects([kubernetesService(this.options.serviceCidr ?? '10.43.0.0/16', this.options.advertisePort ?? 6443)], (svc) => this.registry('', 'services').create('default', svc, this.systemContext()));
     this.crds.start(this.background.signal).catch((e) => this.options.log.error('custom resource controller stopped', { err: e }));
     await this.crds.waitForSync(this.background.signal);
   }

@@ -126,6 +126,8 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
       authenticateToken: (t) => (tokenSecret(t) === joinSecret ? { username: 'system:kites-agent', groups: ['system:nodes', 'system:authenticated'] } : undefined),
       version: kubernetesVersion,
       serviceAccountKey: ensureServiceAccountKey(layout.tlsDir),
+      serviceCidr: options.serviceCidr,
+      advertisePort: options.httpsListenPort || 6443,
       kubeletClient: await issueClientCertificate(pki.clientCA, { commonName: kubeletClientName, organizations: ['system:masters'] }),
     });
     cleanups.push({ what: 'close API server', run: () => apiServer.close() });

@@ -230,3 +230,22 @@ describe('pod admission', () => {
     await expectStatus(pods.create('default', { metadata: { name: 'adm2' }, spec: { priorityClassName: 'nope', containers: [{ name: 'c', image: 'busybox' }] } } as KubeObject), 403, 'no PriorityClass with name nope was found');
   });
 });
+
+describe('service addresses', () => {
+  it('allocates ClusterIPs and NodePorts without collisions and keeps them on update', async () => {
+    const svcs = t.client.resource<KubeObject>({ group: '', version: 'v1', resource: 'services', namespaced: true });
+    const k = await svcs.get('default', 'kubernetes');
+    expect((k.spec as { clusterIP: string }).clusterIP).toBe('10.43.0.1');
+    const a = await svcs.create('default', { metadata: { name: 'a' }, spec: { type: 'NodePort', selector: { app: 'a' }, ports: [{ port: 80 }] } } as KubeObject);
+    const spec = a.spec as { clusterIP: string; clusterIPs: string[]; ports: Array<{ nodePort: number; targetPort: number }> };
+    expect(spec.clusterIP).toMatch(/^10\.43\.\d+\.\d+$/);
+    expect(spec.clusterIPs).toEqual([spec.clusterIP]);
+    expect(spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+    const updated = await svcs.update('default', { ...a, spec: { ...spec, clusterIP: undefined, clusterIPs: undefined } });
+    expect((updated.spec as { clusterIP: string }).clusterIP).toBe(spec.clusterIP);
+    await expectStatus(svcs.create('default', { metadata: { name: 'b' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: spec.ports[0].nodePort }] } } as KubeObject), 422, 'provided port is already allocated');
+    await expectStatus(svcs.create('default', { metadata: { name: 'c' }, spec: { clusterIP: spec.clusterIP, ports: [{ port: 80 }] } } as KubeObject), 422, 'provided IP is already allocated');
+    const h = await svcs.create('default', { metadata: { name: 'h' }, spec: { clusterIP: 'None', ports: [{ port: 80 }] } } as KubeObject);
+    expect((h.spec as { clusterIPs: string[] }).clusterIPs).toEqual(['None']);
+  });
+});
