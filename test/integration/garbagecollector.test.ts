@@ -114,4 +114,55 @@ describe('garbage collector', () => {
     expect((await cm.get('or-dep'))?.metadata?.ownerReferences ?? []).toEqual([]);
     expect((await cm.get('or-dep2'))?.metadata?.ownerReferences?.map((r) => r.name)).toEqual(['or-other']);
   });
+  it('foreground through a chain: a dependent with dependents of its own is deleted in foreground too', async () => {
+    const a = await cm.create('ch-a');
+    const b = await cm.create('ch-b', [refTo(a, true)]);
+    await cm.create('ch-c', [refTo(b, true)], ['test.kites.io/hold']);
+    await new Promise((r) => setTimeout(r, 50));
+    await t.client.resource(cms).delete('default', 'ch-a', { propagationPolicy: 'Foreground' });
+    const bDeleting = await waitFor(async () => {
+      const x = await cm.get('ch-b');
+      return x?.metadata?.deletionTimestamp ? x : undefined;
+    }, 1500, 'middle deleting');
+    expect(bDeleting.metadata?.finalizers).toContain('foregroundDeletion');
+    await waitFor(async () => !!(await cm.get('ch-c'))?.metadata?.deletionTimestamp, 1500, 'leaf deleting');
+    expect(await cm.get('ch-a')).toBeDefined();
+    const c = (await cm.get('ch-c'))!;
+    await t.client.resource(cms).update('default', { ...c, metadata: { ...c.metadata, finalizers: [] } });
+    await gone('ch-c');
+    await gone('ch-b');
+    await gone('ch-a');
+  });
+
+  it('custom resources join the graph once their CRD is served', async () => {
+    const crds = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', namespaced: false };
+    const widgets = { group: 'gc.example.com', version: 'v1', resource: 'widgets', namespaced: true };
+    await t.client.resource(crds).create(undefined, {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.gc.example.com' },
+      spec: {
+        group: 'gc.example.com', scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    } as KubeObject);
+    const owner = await cm.create('cr-owner');
+    const w = await waitFor(async () => {
+      try {
+        return await t.client.resource(widgets).create('default', { apiVersion: 'gc.example.com/v1', kind: 'Widget', metadata: { name: 'w1', ownerReferences: [refTo(owner)] } });
+      } catch {
+        return undefined;
+      }
+    }, 1500, 'widget created');
+    await cm.create('of-widget', [refTo(w)]);
+    await new Promise((r) => setTimeout(r, 250));
+    await t.client.resource(cms).delete('default', 'cr-owner');
+    await waitFor(async () => {
+      try {
+        await t.client.resource(widgets).get('default', 'w1');
+        return false;
+      } catch {
+        return true;
+      }
+    }, 1500, 'widget collected');
+    await gone('of-widget');
+  });
 });
