@@ -1,4 +1,4 @@
-// Server-side apply under bad input: broken YAML, wrong types, missing fieldManager, and a second
+// Server-side apply under bad input: broken YAML, wrong types, other kinds, and a second
 // manager taking a field it does not own — each refused as upstream refuses it, data unchanged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness.js';
@@ -33,10 +33,6 @@ describe('server-side apply under bad input', () => {
 
   it('a wrongly typed field is 422 naming it', async () => {
     expectStatus(await patch('owner', doc('data: [1]\n')), 422, 'Invalid', /json: cannot unmarshal array into Go struct field ConfigMap.data of type map\[string\]string$/);
-  });
-
-  it('no fieldManager is 400', async () => {
-    expectStatus(await patch(undefined, doc('data:\n  k: v\n')), 400, 'BadRequest', 'PATCH, application/apply-patch+yaml requires fieldManager to be set');
   });
 
   it('a document of another kind is 400', async () => {
