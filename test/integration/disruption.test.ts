@@ -47,7 +47,7 @@ describe('disruption controller', () => {
   const statusOf = (name: string, pred: (s: PdbObject['status']) => boolean = () => true) => waitFor(async () => {
     const p = await t.client.resource<PdbObject>(pdbRef).get('default', name);
     return p.status && p.status.observedGeneration === p.metadata.generation && pred(p.status) ? p.status : undefined;
-  }, 1500, `status of ${name}`);
+  }, 5000, `status of ${name}`);
   /** Waits until the status settles on `want` (the controller may first see only some pods). */
   const settled = async (name: string, want: Record<string, number>) => {
     const s = await statusOf(name, (st) => Object.entries(want).every(([k, v]) => (st as unknown as Record<string, number>)[k] === v)).catch(() => undefined);

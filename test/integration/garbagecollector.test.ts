@@ -43,7 +43,7 @@ describe('garbage collector', () => {
   }
   const refTo = (o: KubeObject, block?: boolean): OwnerReference =>
     ({ apiVersion: o.apiVersion!, kind: o.kind!, name: o.metadata!.name!, uid: o.metadata!.uid!, ...(block !== undefined ? { blockOwnerDeletion: block } : {}) });
-  const gone = (name: string) => waitFor(async () => (await cm.get(name)) === undefined, 1500, `${name} deleted`);
+  const gone = (name: string) => waitFor(async () => (await cm.get(name)) === undefined, 5000, `${name} deleted`);
 
   it('background: deletes dependents whose owners are all gone, keeps those with a living owner', async () => {
     const owner = await cm.create('owner');
@@ -55,7 +55,7 @@ describe('garbage collector', () => {
     const shared = await waitFor(async () => {
       const s = await cm.get('shared');
       return s?.metadata?.ownerReferences?.length === 1 ? s : undefined;
-    }, 1500, 'dangling reference dropped');
+    }, 5000, 'dangling reference dropped');
     expect(shared.metadata?.ownerReferences?.[0]?.name).toBe('other');
   });
 
@@ -83,7 +83,7 @@ describe('garbage collector', () => {
       } catch {
         return true;
       }
-    }, 1500, 'invalid dependent collected');
+    }, 5000, 'invalid dependent collected');
   });
 
   it('foreground: the owner waits for blocking dependents, then goes', async () => {
@@ -92,7 +92,7 @@ describe('garbage collector', () => {
     await cm.create('fg-free', [refTo(owner, false)]);
     await t.client.resource(cms).delete('default', 'fg-owner', { propagationPolicy: 'Foreground' });
     await gone('fg-free');
-    const held = await waitFor(async () => (await cm.get('fg-block'))?.metadata?.deletionTimestamp ? true : undefined, 1500, 'blocking dependent deleting');
+    const held = await waitFor(async () => (await cm.get('fg-block'))?.metadata?.deletionTimestamp ? true : undefined, 5000, 'blocking dependent deleting');
     expect(held).toBe(true);
     const o = await cm.get('fg-owner');
     expect(o?.metadata?.deletionTimestamp).toBeTruthy();
@@ -123,9 +123,9 @@ describe('garbage collector', () => {
     const bDeleting = await waitFor(async () => {
       const x = await cm.get('ch-b');
       return x?.metadata?.deletionTimestamp ? x : undefined;
-    }, 1500, 'middle deleting');
+    }, 5000, 'middle deleting');
     expect(bDeleting.metadata?.finalizers).toContain('foregroundDeletion');
-    await waitFor(async () => !!(await cm.get('ch-c'))?.metadata?.deletionTimestamp, 1500, 'leaf deleting');
+    await waitFor(async () => !!(await cm.get('ch-c'))?.metadata?.deletionTimestamp, 5000, 'leaf deleting');
     expect(await cm.get('ch-a')).toBeDefined();
     const c = (await cm.get('ch-c'))!;
     await t.client.resource(cms).update('default', { ...c, metadata: { ...c.metadata, finalizers: [] } });
@@ -151,7 +151,7 @@ describe('garbage collector', () => {
       } catch {
         return undefined;
       }
-    }, 1500, 'widget created');
+    }, 5000, 'widget created');
     await cm.create('of-widget', [refTo(w)]);
     await new Promise((r) => setTimeout(r, 250));
     await t.client.resource(cms).delete('default', 'cr-owner');
@@ -162,7 +162,7 @@ describe('garbage collector', () => {
       } catch {
         return true;
       }
-    }, 1500, 'widget collected');
+    }, 5000, 'widget collected');
     await gone('of-widget');
   });
 });

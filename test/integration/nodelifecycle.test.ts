@@ -67,7 +67,7 @@ describe('node lifecycle controller', () => {
   const getNode = () => t.client.resource<NodeObject>(nodesRef).get(undefined, 'n1');
   /** Runs monitor passes (the informers catch up in real time) until `check` holds. */
   const until = <T>(check: () => Promise<T | undefined | false>, what: string) =>
-    waitFor(async () => { await ctl.monitor(); return check(); }, 1500, what);
+    waitFor(async () => { await ctl.monitor(); return check(); }, 5000, what);
 
   it('Unknown after the grace period, taints, evictions by toleration, taints gone when Ready', async () => {
     await t.client.resource(nodesRef).create(undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } });

@@ -35,7 +35,7 @@ describe('pod GC', () => {
     if (phase) await t.client.resource<PodObject>(podsRef).updateStatus('default', { ...p, status: { phase } } as PodObject);
   }
   const names = async () => (await t.client.resource(podsRef).list('default')).items.map((p) => p.metadata!.name!).sort();
-  const until = (check: () => Promise<boolean>, what: string) => waitFor(async () => { await ctl.gc(); return check(); }, 1500, what);
+  const until = (check: () => Promise<boolean>, what: string) => waitFor(async () => { await ctl.gc(); return check(); }, 5000, what);
 
   it('deletes pods of a missing node after the quarantine, keeps pods of live nodes', async () => {
     await t.client.resource(nodesRef).create(undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'here' } });

@@ -32,7 +32,7 @@ describe('root CA publisher', () => {
     } catch {
       return undefined;
     }
-  }, 1500, `kube-root-ca.crt in ${ns}`);
+  }, 5000, `kube-root-ca.crt in ${ns}`);
 
   it('publishes into new namespaces and restores changed or deleted copies', async () => {
     expect((await caIn('default')).data).toEqual({ 'ca.crt': CA });

@@ -28,7 +28,7 @@ describe('serviceaccount controller', () => {
     } catch {
       return undefined;
     }
-  }, 1500, `default SA in ${ns}`);
+  }, 5000, `default SA in ${ns}`);
 
   it('creates default in existing and new namespaces, and again after deletion', async () => {
     await find('default');
@@ -38,7 +38,7 @@ describe('serviceaccount controller', () => {
     const again = await waitFor(async () => {
       const sa = await find('sa-new');
       return sa.metadata?.uid !== first.metadata?.uid ? sa : undefined;
-    }, 1500, 're-created');
+    }, 5000, 're-created');
     expect(again.metadata?.name).toBe('default');
   });
 });
