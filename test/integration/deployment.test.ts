@@ -269,11 +269,18 @@ describe('Deployment controller', () => {
   it('waits minReadySeconds before counting new pods available', async () => {
     const e = await env();
     await e.deployments.create(ns, deployment('mrs', 1, { minReadySeconds: 2 }));
-    await waitFor(async () => (await statusOf(e, 'mrs')).readyReplicas === 1, 5000, 'ready');
-    const s = await statusOf(e, 'mrs');
-    expect(s.availableReplicas).toBeUndefined();
-    expect(cond(s, 'Available')?.status).toBe('False');
-    await waitFor(() => complete(e, 'mrs', 1), 6000, 'available after minReadySeconds');
+    const readyAt = await waitFor(async () => {
+      const c = (await e.pods.list(ns, { labelSelector: 'app=mrs' })).items[0]?.status?.conditions?.find((x) => x.type === 'Ready' && x.status === 'True');
+      return c && Date.parse(c.lastTransitionTime!);
+    }, 5000, 'pod ready');
+    const early: number[] = [];
+    await waitFor(async () => {
+      const s = await statusOf(e, 'mrs');
+      if (s.availableReplicas === 1 && Date.now() < readyAt + 2000) early.push(Date.now() - readyAt);
+      if (s.readyReplicas === 1 && !s.availableReplicas && cond(s, 'Available')?.status !== 'False') early.push(-1);
+      return complete(e, 'mrs', 1);
+    }, 8000, 'available after minReadySeconds');
+    expect(early).toEqual([]);
     expect((await setsOf(e, 'mrs'))[0]!.spec.minReadySeconds).toBe(2);
   });
 });

@@ -120,9 +120,16 @@ describe('ReplicaSet controller', () => {
     (rs.spec as Record<string, unknown>).minReadySeconds = 2; // ready times have second precision: at least 1 s not available
     await sets.create(ns, rs);
     const [p] = await waitFor(async () => { const l = await podsOf('app=slow'); return l.length === 1 && l; }, 5000, 'pod');
-    await kubelet.markReady(p!);
-    await waitFor(async () => { const s = await statusOf('slow'); return s.readyReplicas === 1 && s.availableReplicas === undefined; }, 5000, 'ready, not available');
-    await waitFor(async () => (await statusOf('slow')).availableReplicas === 1, 5000, 'available');
+    const marked = await kubelet.markReady(p!);
+    const readyAt = Date.parse(marked!.status!.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime!);
+    // Never available before ready + minReadySeconds (a lower bound holds however slow the machine is).
+    const early: number[] = [];
+    await waitFor(async () => {
+      const s = await statusOf('slow');
+      if (s.availableReplicas === 1 && Date.now() < readyAt + 2000) early.push(Date.now() - readyAt);
+      return s.availableReplicas === 1;
+    }, 8000, 'available');
+    expect(early).toEqual([]);
   });
 
   it('reports ReplicaFailure and FailedCreate when pods cannot be created, and clears it once they can', async () => {
