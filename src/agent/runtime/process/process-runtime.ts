@@ -139,8 +139,8 @@ export class ProcessRuntime implements RuntimeService {
 
   async createContainer(sandboxId: string, config: ContainerConfig, _sandbox?: PodSandboxConfig): Promise<string> {
     if (!this.sandboxes.has(sandboxId)) throw new Error(`pod sandbox ${sandboxId} not found`);
-    if (config.command.length === 0) {
-      throw new Error('the process runtime needs the container\'s command: images are not pulled, so there is no image entrypoint');
+    if (config.command.length === 0 && config.args.length === 0) {
+      throw new Error('the process runtime needs the container\'s command (or args): images are not pulled, so there is no image entrypoint or cmd');
     }
     const id = randomBytes(16).toString('hex');
     mkdirSync(this.store.containerRoot(id), { recursive: true });
@@ -158,8 +158,9 @@ export class ProcessRuntime implements RuntimeService {
     const root = this.store.containerRoot(id);
     const outFd = openSync(join(root, 'stdout'), 'a');
     const errFd = openSync(join(root, 'stderr'), 'a');
-    const [file, ...rest] = rec.config.command;
-    const child = spawn(file!, [...rest, ...rec.config.args], {
+    // Without an image there is no entrypoint: `args` alone (kubectl run x -- sleep 1) is the command line.
+    const [file, ...rest] = [...rec.config.command, ...rec.config.args];
+    const child = spawn(file!, rest, {
       cwd, env: this.environment(rec), detached: true,
       stdio: [rec.config.stdin ? 'pipe' : 'ignore', outFd, errFd],
     });

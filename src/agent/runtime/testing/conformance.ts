@@ -123,6 +123,15 @@ export function runtimeConformance(name: string, open: (dir: string) => Promise<
       expect([b.exitCode, b.reason]).toEqual([3, 'Error']);
     });
 
+    it('runs args alone as the command line (no image entrypoint)', async () => {
+      const sb = await rt.runPodSandbox(sandboxConfig(dir));
+      const cfg = containerConfig(dir, 'c', [], { args: ['sh', '-c', 'echo from-args'] });
+      const id = await rt.createContainer(sb, cfg, sandboxConfig(dir));
+      await rt.startContainer(id);
+      await until(async () => (await rt.containerStatus(id))?.state === 'exited' || undefined);
+      expect(parseCriLogLine(readFileSync(cfg.logPath, 'utf8').trim())?.content).toBe('from-args');
+    });
+
     it('fails to start a command that does not exist', async () => {
       const sb = await rt.runPodSandbox(sandboxConfig(dir));
       const id = await rt.createContainer(sb, containerConfig(dir, 'c', ['/no/such/program']), sandboxConfig(dir));
