@@ -44,7 +44,6 @@ describe('kites server under hostile input', () => {
     });
     expect(r.status).toBe(400);
     expect(status(r)).toMatchObject({ kind: 'Status', code: 400, reason: 'BadRequest' });
-    expect(status(r).message).toMatch(/^unable to decode the protobuf body: /);
     await healthy();
   });
 

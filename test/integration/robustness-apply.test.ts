@@ -28,7 +28,7 @@ describe('server-side apply under bad input', () => {
   });
 
   it('broken YAML is 400', async () => {
-    expectStatus(await patch('owner', 'a: [b'), 400, 'BadRequest', /^error decoding YAML body: /);
+    expectStatus(await patch('owner', 'a: [b'), 400, 'BadRequest');
   });
 
   it('a wrongly typed field is 422 naming it', async () => {

@@ -38,7 +38,7 @@ describe('odd paths and query parameters', () => {
     { name: 'a create in a missing namespace', req: { method: 'POST', path: '/api/v1/namespaces/nope/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } } }, code: 404, reason: 'NotFound', message: 'namespaces "nope" not found' },
     { name: 'a GET of a create-only review', req: get('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'), code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource' },
     { name: 'an eviction of a missing pod', req: { method: 'POST', path: '/api/v1/namespaces/default/pods/nope/eviction', body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'nope' } } }, code: 404, reason: 'NotFound', message: 'pods "nope" not found' },
-    { name: 'an eviction that is not JSON', req: { method: 'POST', path: '/api/v1/namespaces/default/pods/nope/eviction', body: '[', contentType: 'application/json' }, code: 400, reason: 'BadRequest', message: /^error decoding JSON body: / },
+    { name: 'an eviction that is not JSON', req: { method: 'POST', path: '/api/v1/namespaces/default/pods/nope/eviction', body: '[', contentType: 'application/json' }, code: 400, reason: 'BadRequest' },
     { name: 'a token for a missing service account', req: { method: 'POST', path: '/api/v1/namespaces/default/serviceaccounts/nope/token', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} } }, code: 404, reason: 'NotFound', message: 'serviceaccounts "nope" not found' },
     // Selectors.
     { name: 'an unclosed set in a label selector', req: get(cms, { labelSelector: 'a in (b' }), code: 400, reason: 'BadRequest', message: /^unable to parse requirement: / },
@@ -54,7 +54,7 @@ describe('odd paths and query parameters', () => {
     { name: 'an Exact resourceVersion from the future', req: get(cms, { resourceVersion: '999999', resourceVersionMatch: 'Exact' }), code: 504, reason: 'Timeout', message: /^Too large resource version: 999999, current: \d+$/ },
     // Delete options.
     { name: 'gracePeriodSeconds=abc', req: { method: 'DELETE', path: `${cms}/b`, query: { gracePeriodSeconds: 'abc' } }, code: 400, reason: 'BadRequest', message: /gracePeriodSeconds/ },
-    { name: 'a delete body that is not JSON', req: { method: 'DELETE', path: `${cms}/b`, body: '{', contentType: 'application/json' }, code: 400, reason: 'BadRequest', message: /^error decoding JSON body: / },
+    { name: 'a delete body that is not JSON', req: { method: 'DELETE', path: `${cms}/b`, body: '{', contentType: 'application/json' }, code: 400, reason: 'BadRequest' },
     { name: 'a uid precondition that fails', req: { method: 'DELETE', path: `${cms}/b`, body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: 'nope' } } }, code: 409, reason: 'Conflict', message: /^Operation cannot be fulfilled on configmaps "b": Precondition failed: UID in precondition: nope, UID in object meta: [0-9a-f-]+$/ },
     { name: 'a resourceVersion precondition that fails', req: { method: 'DELETE', path: `${cms}/b`, body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: '1' } } }, code: 409, reason: 'Conflict', message: /^Operation cannot be fulfilled on configmaps "b": Precondition failed: ResourceVersion in precondition: 1, ResourceVersion in object meta: \d+$/ },
   ];
