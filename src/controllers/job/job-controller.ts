@@ -48,6 +48,13 @@ export interface JobControllerOptions {
 
 const key = (o: KubeObject) => `${o.metadata?.namespace}/${o.metadata?.name}`;
 const orphanPodPrefix = 'pod:';
+const unseenWriteWaitMs = 10_000;
+
+/** Whether resourceVersion `a` is known to be older than `b` (numeric versions; opaque ones compare equal only). */
+function rvOlder(a: string, b: string): boolean {
+  if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) return a !== b;
+  return BigInt(a) < BigInt(b);
+}
 
 interface FailureRecord { failures: number; lastAt: number }
 
@@ -95,7 +102,8 @@ export class JobController {
     this.queue = new WorkQueue<string>({ name: 'job', clock: opts.clock });
 
     const observe = (j: JobObject) => {
-      if (this.unseenWrites.get(key(j))?.rv === j.metadata.resourceVersion) this.unseenWrites.delete(key(j));
+      const unseen = this.unseenWrites.get(key(j));
+      if (unseen && !rvOlder(j.metadata.resourceVersion, unseen.rv)) this.unseenWrites.delete(key(j));
       this.queue.add(key(j));
     };
     this.jobInformer.addEventHandler({
@@ -169,7 +177,12 @@ export class JobController {
     const job = this.jobInformer.lister.get(namespace, name);
     if (!job) return;
     const unseen = this.unseenWrites.get(k);
-    if (unseen && this.clock.now() - unseen.at < 10_000) return; // the watch brings the write and a new sync
+    if (unseen) {
+      // The watch brings the write and a new sync; look again anyway should it never come.
+      const waited = this.clock.now() - unseen.at;
+      if (waited < unseenWriteWaitMs) return { requeueAfterMs: unseenWriteWaitMs - waited };
+      this.unseenWrites.delete(k);
+    }
     const ns = namespace!;
     let selector;
     try {
