@@ -11,6 +11,7 @@ import { DeploymentController } from '../../src/controllers/deployment/deploymen
 import { FakeKubelet, type FakeKubeletOptions } from '../../src/controllers/common/fake-kubelet.js';
 import { waitFor } from '../../src/controllers/common/testing.js';
 import { isPodReady } from '../../src/controllers/common/pods.js';
+import { computeHash } from '../../src/controllers/common/hash.js';
 import {
   deploymentsResource, podsResource, replicaSetsResource, type DeploymentObject, type PodObject, type ReplicaSetObject,
 } from '../../src/controllers/common/types.js';
@@ -282,5 +283,23 @@ describe('Deployment controller', () => {
     }, 8000, 'available after minReadySeconds');
     expect(early).toEqual([]);
     expect((await setsOf(e, 'mrs'))[0]!.spec.minReadySeconds).toBe(2);
+  });
+
+  it('bumps collisionCount when the hashed ReplicaSet name is taken by another object', async () => {
+    const e = await env();
+    // Paused: no ReplicaSet yet, but the template is stored with its defaults, so the hash can be computed.
+    const created = await e.deployments.create(ns, deployment('clash', 1, { paused: true }));
+    const hash = computeHash(created.spec.template, created.status?.collisionCount);
+    await e.sets.create(ns, {
+      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: `clash-${hash}`, labels: { app: 'other' } },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+    });
+    await e.deployments.patch(ns, 'clash', 'merge', { spec: { paused: false } });
+    await waitFor(() => complete(e, 'clash', 1), 8000, 'complete despite the clash');
+    expect((await statusOf(e, 'clash')).collisionCount).toBe(1);
+    const [rs] = await setsOf(e, 'clash');
+    expect(rs!.metadata.name).not.toBe(`clash-${hash}`);
+    expect(rs!.metadata.name).toBe(`clash-${computeHash(created.spec.template, 1)}`);
+    expect((await e.sets.get(ns, `clash-${hash}`)).metadata.ownerReferences ?? []).toEqual([]);
   });
 });
