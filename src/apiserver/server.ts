@@ -46,6 +46,8 @@ export interface ApiServerOptions {
   authenticateToken?: (token: string) => UserInfo | undefined;
   /** Shown by /version. */
   version?: { gitVersion: string; major: string; minor: string };
+  /** PEM of the CA that signs the serving certificate, served at /cacerts for joining agents. */
+  serverCA?: string;
   /** Service ClusterIP range (default 10.43.0.0/16); its first address is the `kubernetes` Service's. */
   serviceCidr?: string;
   /** The port the `kubernetes` Service sends to (the API server's HTTPS port). */
@@ -302,6 +304,8 @@ export class ApiServer {
           serverAddress: () => this.serverAddress,
           version: this.options.version,
           openapi: this.openapi,
+          serverCA: this.options.serverCA,
+          clientCA: this.options.clientCA,
         });
         if (!handled) throw notFoundPath();
         return;
@@ -342,7 +346,7 @@ function notFoundPath(): StatusError {
 
 // Reachable without credentials: health, version and discovery.
 function isPublicPath(path: string): boolean {
-  if (path === '/healthz' || path === '/livez' || path === '/readyz' || path === '/version' || path === '/version/') return true;
+  if (path === '/healthz' || path === '/livez' || path === '/readyz' || path === '/version' || path === '/version/' || path === '/cacerts') return true;
   if (/^\/(healthz|livez|readyz)\/[a-z0-9-]+$/.test(path)) return true;
   if (path === '/api' || path === '/api/' || path === '/apis' || path === '/apis/' || path === '/api/v1') return true;
   return /^\/apis\/[^/]+(\/[^/]+)?\/?$/.test(path);

@@ -13,8 +13,19 @@ export interface EmbeddedAgent {
 /** The identity the API server presents to agents. */
 export const kubeletClientName = 'kube-apiserver-kubelet-client';
 
+export interface AgentSettings {
+  runtime: ServerOptions['runtime'];
+  nodeName: string;
+  nodeIp: string;
+  kubeletPort: number;
+  simulatedNodes: number;
+  /** The server's own agent carries the control-plane role label. */
+  controlPlane: boolean;
+}
+
+/** Starts a node agent (in `kites server`, or alone as `kites agent`). */
 export async function startEmbeddedAgent(opts: {
-  options: ServerOptions;
+  options: AgentSettings;
   transport: RestTransport;
   clientCA: string;
   dataDir: string;
@@ -37,7 +48,7 @@ export async function startEmbeddedAgent(opts: {
     const agent = await startNodeAgent({
       transport: opts.transport, nodeName: options.nodeName, dataDir: opts.dataDir, runtime: options.runtime,
       simulatedNodes: options.simulatedNodes, log: log.child('agent'), nodeAddress: options.nodeIp,
-      kubeletPort: endpoint.port, controlPlane: true,
+      kubeletPort: endpoint.port, controlPlane: options.controlPlane,
     });
     deferred.set(agent.locator);
     return {

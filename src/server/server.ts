@@ -127,6 +127,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
       version: kubernetesVersion,
       serviceAccountKey: ensureServiceAccountKey(layout.tlsDir),
       serviceCidr: options.serviceCidr,
+      serverCA: pki.serverCA.cert,
       advertisePort: options.httpsListenPort || 6443,
       kubeletClient: await issueClientCertificate(pki.clientCA, { commonName: kubeletClientName, organizations: ['system:masters'] }),
     });
@@ -148,7 +149,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
 
     if (!options.disableAgent) {
       t = clock();
-      const agent = await startEmbeddedAgent({ options, transport: apiServer.inProcessTransport(), clientCA: pki.clientCA.cert, dataDir: layout.root, log });
+      const agent = await startEmbeddedAgent({ options: { ...options, controlPlane: true }, transport: apiServer.inProcessTransport(), clientCA: pki.clientCA.cert, dataDir: layout.root, log });
       cleanups.push({ what: 'stop node agent', run: () => agent.stop() });
       log.info('node agent started', { runtime: options.runtime, nodes: agent.nodeNames.length <= 3 ? agent.nodeNames.join(',') : `${agent.nodeNames.length} nodes`, ms: Math.round(clock() - t) });
     }

@@ -17,6 +17,9 @@ export interface NonResourceDeps {
   serverAddress(): string;
   version?: { gitVersion: string; major: string; minor: string };
   openapi: OpenApiService;
+  /** PEM bundles agents fetch when they join: the server CA (public, checked against the token's hash) and the client CA (token-authenticated). */
+  serverCA?: string;
+  clientCA?: string;
 }
 
 const healthChecks = ['ping', 'log', 'etcd', 'poststarthook/start-apiextensions-informers', 'poststarthook/bootstrap-controller'];
@@ -40,6 +43,17 @@ export async function handleNonResource(req: ApiRequest, res: ApiResponder, deps
     } else {
       res.raw(ready ? 200 : 500, 'text/plain; charset=utf-8', ready ? 'ok' : `[-]kites-ready failed: reason withheld\n${health[1]} check failed`);
     }
+    return true;
+  }
+  // Joining agents (as k3s's /cacerts): the server CA, which the agent checks against the hash in its token.
+  if (path === '/cacerts' && deps.serverCA) {
+    res.raw(200, 'text/plain; charset=utf-8', deps.serverCA);
+    return true;
+  }
+  // The CA that signs the API server's client certificate, so an agent can trust the API server's calls.
+  if (path === '/v1-kites/client-ca' && deps.clientCA) {
+    if (!req.user.groups.includes('system:nodes') && !req.user.groups.includes('system:masters')) throw errors.forbidden('', '', '', 'only nodes may read the client CA');
+    res.raw(200, 'text/plain; charset=utf-8', deps.clientCA);
     return true;
   }
   if (path === '/version') {
