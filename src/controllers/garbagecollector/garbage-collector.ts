@@ -12,6 +12,7 @@ import type { ResourceInfo } from '../../api/resources/types.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { RestClient, type ResourceClient } from '../../client/rest-client.js';
 import { InformerFactory } from '../../client/informer-factory.js';
+import type { SharedInformer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers, type ReconcileResult } from '../../client/controller.js';
 import { realClock, sleep, type Clock } from '../../client/clock.js';
@@ -36,6 +37,8 @@ export interface GarbageCollectorOptions {
   resourceRefreshMs?: number;
   /** How often an owner waiting on its dependents is looked at again without news (default 5 s). */
   foregroundRecheckMs?: number;
+  /** Longest wait for the first caches before collecting starts (default 30 s). */
+  initialSyncTimeoutMs?: number;
 }
 
 /** Resources upstream's collector never watches (DefaultIgnoredResources). */
@@ -90,7 +93,13 @@ export class GarbageCollector {
     if (outer.aborted) inner.abort();
     else outer.addEventListener('abort', () => inner.abort(), { once: true });
     this.informers.start(signal);
-    this.refreshResources();
+    const initial = this.refreshResources();
+    // Like upstream's graph sync: act once the graph holds what exists, so an orphaning owner
+    // sees all its dependents; an informer that cannot sync (a CRD going away) does not hold us forever.
+    await Promise.race([
+      Promise.all(initial.map((i) => i.waitForSync(signal))),
+      sleep(this.clock, this.opts.initialSyncTimeoutMs ?? 30_000, signal),
+    ]);
     const refresher = (async () => {
       while (await sleep(this.clock, this.opts.resourceRefreshMs ?? 5000, signal)) this.refreshResources();
     })();
@@ -103,8 +112,9 @@ export class GarbageCollector {
     }
   }
 
-  /** Starts watching resources that appeared; stops listening to those that went away. */
-  refreshResources(): void {
+  /** Starts watching resources that appeared; stops listening to those that went away. Returns the new informers. */
+  refreshResources(): SharedInformer<KubeObject>[] {
+    const added: SharedInformer<KubeObject>[] = [];
     const current = new Map(collectableResources(this.opts.resources()).map((r) => [infoKey(r), r]));
     for (const [key, detach] of this.watched) {
       if (!current.has(key)) {
@@ -115,12 +125,14 @@ export class GarbageCollector {
     for (const [key, info] of current) {
       if (this.watched.has(key)) continue;
       const inf = this.informers.informerFor<KubeObject>({ group: info.group, version: info.version, resource: info.resource, namespaced: info.namespaced });
+      added.push(inf);
       this.watched.set(key, inf.addEventHandler({
         onAdd: (obj) => this.observe(info, obj),
         onUpdate: (_old, obj) => this.observe(info, obj),
         onDelete: (obj) => this.forget(obj),
       }));
     }
+    return added;
   }
 
   private observe(info: ResourceInfo, obj: KubeObject): void {
