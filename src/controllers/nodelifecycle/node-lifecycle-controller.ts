@@ -16,7 +16,7 @@ import { indexByField } from '../../client/indexer.js';
 import type { RestTransport } from '../../client/transport.js';
 import { podsResource, type PodObject } from '../common/types.js';
 import {
-  type Taint, isControllerTaint, minTolerationMs, taintNodeNotReady, taintNodeUnreachable, usedTolerations,
+  type Taint, desiredTaints, isControllerTaint, minTolerationMs, usedTolerations,
 } from './taints.js';
 
 export interface NodeLifecycleControllerOptions {
@@ -29,6 +29,8 @@ export interface NodeLifecycleControllerOptions {
   nodeMonitorGracePeriodMs?: number;
   /** How often nodes are examined (default 5 s). */
   nodeMonitorPeriodMs?: number;
+  /** Taint nodes NoSchedule for MemoryPressure/DiskPressure/PIDPressure/NetworkUnavailable as upstream (default true). */
+  pressureTaints?: boolean;
 }
 
 export type NodeObject = KubeObject & { spec?: NodeSpec; status?: NodeStatus };
@@ -185,16 +187,16 @@ export class NodeLifecycleController {
     }
   }
 
-  /** The controller's taints follow the Ready condition: False → not-ready, Unknown → unreachable. */
+  /** The controller's taints follow the conditions (Ready False → not-ready, Unknown → unreachable, pressures). */
   private async reconcileTaints(node: NodeObject): Promise<NodeObject> {
-    const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-    const key = ready?.status === 'False' ? taintNodeNotReady : ready?.status === 'Unknown' ? taintNodeUnreachable : undefined;
+    const want = desiredTaints(node.status?.conditions ?? [], this.opts.pressureTaints ?? true);
     const taints = node.spec?.taints ?? [];
-    const keep = taints.filter((t) => !isControllerTaint(t) || (t.key === key && (t.effect === 'NoExecute' || t.effect === 'NoSchedule')));
+    const keep = taints.filter((t) => !isControllerTaint(t) || want.some((w) => w.key === t.key && w.effect === t.effect));
     const next: Taint[] = [...keep];
-    if (key) {
-      if (!next.some((t) => t.key === key && t.effect === 'NoSchedule')) next.push({ key, effect: 'NoSchedule' });
-      if (!next.some((t) => t.key === key && t.effect === 'NoExecute')) next.push({ key, effect: 'NoExecute', timeAdded: rfc3339(this.clock.now()) });
+    for (const w of want) {
+      if (next.some((t) => t.key === w.key && t.effect === w.effect)) continue;
+      // NoExecute taints carry when they were added: evictions count tolerationSeconds from it.
+      next.push(w.effect === 'NoExecute' ? { ...w, timeAdded: rfc3339(this.clock.now()) } : { ...w });
     }
     if (next.length === taints.length && keep.length === taints.length) return node;
     for (;;) {

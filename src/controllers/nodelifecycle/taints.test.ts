@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minTolerationMs, toleratesTaint, usedTolerations } from './taints.js';
+import { desiredTaints, isControllerTaint, minTolerationMs, toleratesTaint, usedTolerations } from './taints.js';
 
 describe('taints and tolerations', () => {
   const unreachable = { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' };
@@ -16,5 +16,12 @@ describe('taints and tolerations', () => {
     expect(minTolerationMs(used)).toBe(30_000);
     expect(minTolerationMs([{ operator: 'Exists' }])).toBe(Infinity);
     expect(minTolerationMs([{ operator: 'Exists', tolerationSeconds: -5 }])).toBe(0);
+  });
+  it('taints follow the conditions', () => {
+    expect(desiredTaints([{ type: 'Ready', status: 'True' }, { type: 'DiskPressure', status: 'True' }])).toEqual([{ key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule' }]);
+    expect(desiredTaints([{ type: 'Ready', status: 'True' }, { type: 'DiskPressure', status: 'True' }], false)).toEqual([]);
+    expect(desiredTaints([{ type: 'Ready', status: 'False' }]).map((t) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute']);
+    expect(isControllerTaint({ key: 'node.kubernetes.io/disk-pressure', effect: 'NoExecute' })).toBe(false);
+    expect(isControllerTaint({ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' })).toBe(true);
   });
 });

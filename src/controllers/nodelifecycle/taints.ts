@@ -44,4 +44,34 @@ export function minTolerationMs(used: readonly Toleration[]): number {
   return min;
 }
 
-export const isControllerTaint = (t: Taint) => t.key === taintNodeNotReady || t.key === taintNodeUnreachable;
+/** Node conditions that map to NoSchedule taints (upstream nodeConditionToTaintKeyStatusMap). */
+export const conditionTaints: Array<{ type: string; status: string; key: string }> = [
+  { type: 'Ready', status: 'False', key: taintNodeNotReady },
+  { type: 'Ready', status: 'Unknown', key: taintNodeUnreachable },
+  { type: 'MemoryPressure', status: 'True', key: 'node.kubernetes.io/memory-pressure' },
+  { type: 'DiskPressure', status: 'True', key: 'node.kubernetes.io/disk-pressure' },
+  { type: 'NetworkUnavailable', status: 'True', key: 'node.kubernetes.io/network-unavailable' },
+  { type: 'PIDPressure', status: 'True', key: 'node.kubernetes.io/pid-pressure' },
+];
+
+/**
+ * The taints the node lifecycle controller wants for these conditions: NoSchedule ones per
+ * condition, and NoExecute not-ready / unreachable from Ready (taint-based eviction).
+ */
+export function desiredTaints(conditions: ReadonlyArray<{ type: string; status: string }>, pressureTaints = true): Array<{ key: string; effect: 'NoSchedule' | 'NoExecute' }> {
+  const out: Array<{ key: string; effect: 'NoSchedule' | 'NoExecute' }> = [];
+  for (const m of conditionTaints) {
+    if (!pressureTaints && m.type !== 'Ready') continue;
+    if (conditions.some((c) => c.type === m.type && c.status === m.status)) out.push({ key: m.key, effect: 'NoSchedule' });
+  }
+  const ready = conditions.find((c) => c.type === 'Ready')?.status;
+  if (ready === 'False') out.push({ key: taintNodeNotReady, effect: 'NoExecute' });
+  if (ready === 'Unknown') out.push({ key: taintNodeUnreachable, effect: 'NoExecute' });
+  return out;
+}
+
+/** A taint this controller owns (the NoSchedule condition taints, the two NoExecute ones). */
+export function isControllerTaint(t: Taint): boolean {
+  if (t.effect === 'NoSchedule') return conditionTaints.some((m) => m.key === t.key);
+  return t.effect === 'NoExecute' && (t.key === taintNodeNotReady || t.key === taintNodeUnreachable);
+}
