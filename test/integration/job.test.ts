@@ -91,7 +91,7 @@ describe('Job controller', () => {
     expect(p2.spec?.containers[0]?.env?.find((e) => e.name === 'JOB_COMPLETION_INDEX')?.valueFrom?.fieldRef?.fieldPath)
       .toBe("metadata.annotations['batch.kubernetes.io/job-completion-index']");
     for (const i of ['0', '1', '3']) await setPodPhase(pods, byIndex.get(i)!, 'Succeeded');
-    await waitFor(async () => (await jobs.get(ns, 'idx')).status?.completedIndexes === '0-1,3', 2000, 'completedIndexes 0-1,3');
+    await waitFor(async () => (await jobs.get(ns, 'idx')).status?.completedIndexes === '0,1,3', 2000, 'completedIndexes 0,1,3');
     // A failed index gets a new pod with the same index.
     await setPodPhase(pods, p2, 'Failed');
     const again = await waitFor(async () => { const l = await activeOf('idx'); return l.length === 1 && l; }, 2000, 'index 2 again');
@@ -99,6 +99,24 @@ describe('Job controller', () => {
     await setPodPhase(pods, again[0]!, 'Succeeded');
     const done = await waitFor(async () => { const j = await jobs.get(ns, 'idx'); return cond(j, 'Complete') && j; }, 2000, 'Complete');
     expect(done.status).toMatchObject({ succeeded: 4, failed: 1, completedIndexes: '0-3' });
+  });
+
+  it('limits retries per index with backoffLimitPerIndex and fails with FailedIndexes', async () => {
+    await jobs.create(ns, job('per', { completions: 2, parallelism: 2, completionMode: 'Indexed', backoffLimitPerIndex: 1 }));
+    const idxOf = (p: PodObject) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'];
+    const first = await waitFor(async () => { const l = await activeOf('per'); return l.length === 2 && l; }, 2000, '2 pods');
+    const zero = first.find((p) => idxOf(p) === '0')!;
+    expect(zero.metadata.annotations?.['batch.kubernetes.io/job-index-failure-count']).toBe('0');
+    await setPodPhase(pods, zero, 'Failed');
+    const retry = await waitFor(async () => (await activeOf('per')).find((p) => idxOf(p) === '0' && p.metadata.uid !== zero.metadata.uid), 2000, 'index 0 retried');
+    expect(retry.metadata.annotations?.['batch.kubernetes.io/job-index-failure-count']).toBe('1');
+    await setPodPhase(pods, retry, 'Failed');
+    await waitFor(async () => (await jobs.get(ns, 'per')).status?.failedIndexes === '0', 2000, 'failedIndexes 0');
+    expect((await activeOf('per')).map(idxOf)).toEqual(['1']);
+    await setPodPhase(pods, first.find((p) => idxOf(p) === '1')!, 'Succeeded');
+    const failed = await waitFor(async () => { const j = await jobs.get(ns, 'per'); return cond(j, 'Failed') && j; }, 2000, 'Failed');
+    expect(cond(failed, 'Failed')?.reason).toBe('FailedIndexes');
+    expect(failed.status).toMatchObject({ completedIndexes: '1', failedIndexes: '0', failed: 2, succeeded: 1 });
   });
 
   it('suspends (deleting active pods, resetting startTime) and resumes', async () => {

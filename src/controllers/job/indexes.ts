@@ -1,5 +1,5 @@
 // Completion indexes of Indexed Jobs: the pod's index annotation (label as a fallback), and
-// status.completedIndexes / failedIndexes written as sorted ranges, "0-2,4" (upstream
+// status.completedIndexes / failedIndexes written as sorted ranges, "0-2,4,6,7" (upstream
 // orderedIntervals).
 import type { PodObject } from '../common/types.js';
 import { completionIndexKey } from './types.js';
@@ -25,14 +25,15 @@ export function parseIndexes(s: string | undefined, completions: number): Set<nu
   return out;
 }
 
-/** Formats a set of indexes as ranges, "0-2,4"; empty for none. */
+/** Formats a set of indexes as ranges, "0-2,4,6,7"; empty for none. */
 export function formatIndexes(set: Iterable<number>): string {
   const sorted = [...new Set(set)].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    // Two neighbours stay a list; three or more become a range (upstream orderedIntervals).
+    parts.push(i === j ? `${sorted[i]}` : j === i + 1 ? `${sorted[i]},${sorted[j]}` : `${sorted[i]}-${sorted[j]}`);
     i = j + 1;
   }
   return parts.join(',');

@@ -26,7 +26,7 @@ import { errorMessage } from '../common/pod-control.js';
 import { podsResource, type PodObject } from '../common/types.js';
 import { jobPod } from './job-pods.js';
 import { parseIndexes, podCompletionIndex } from './indexes.js';
-import { hasTrackingFinalizer, moveCounted, planTracking, uncountedOf, type TrackingPlan } from './tracking.js';
+import { hasTrackingFinalizer, indexFailureCount, indexFailureCountAnnotation, moveCounted, planTracking, uncountedOf, type TrackingPlan } from './tracking.js';
 import { finishedCondition, jobTrackingFinalizer, jobsResource, trueCondition, type JobObject } from './types.js';
 
 export interface JobBackoff {
@@ -176,6 +176,8 @@ export class JobController {
     const { namespace, name } = splitKey(k);
     const job = this.jobInformer.lister.get(namespace, name);
     if (!job) return;
+    // A Job another controller manages is left alone (spec.managedBy, upstream 1.30+).
+    if (job.spec.managedBy && job.spec.managedBy !== 'kubernetes.io/job-controller') return;
     const unseen = this.unseenWrites.get(k);
     if (unseen) {
       // The watch brings the write and a new sync; look again anyway should it never come.
@@ -305,8 +307,21 @@ export class JobController {
     if (prior) return { type: 'Failed', reason: prior.reason ?? '', message: prior.message ?? '' };
     if (trueCondition(job, 'SuccessCriteriaMet')) return { type: 'Complete', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
     if (plan.failJob) return { type: 'Failed', reason: 'PodFailurePolicy', message: plan.failJob };
+    const completions = job.spec.completions;
+    if (job.spec.completionMode === 'Indexed' && job.spec.backoffLimitPerIndex !== undefined && job.spec.backoffLimitPerIndex !== null) {
+      const failedIdx = parseIndexes(st.failedIndexes, completions ?? 0);
+      const max = job.spec.maxFailedIndexes;
+      if (max !== undefined && max !== null && failedIdx.size > max) {
+        return { type: 'Failed', reason: 'MaxFailedIndexesExceeded', message: 'Job has exceeded the specified maximal number of failed indexes' };
+      }
+      const doneIdx = parseIndexes(st.completedIndexes, completions ?? 0);
+      if (failedIdx.size > 0 && failedIdx.size + doneIdx.size >= (completions ?? 0) && plan.uncountedSucceeded.size === 0 && plan.uncountedFailed.size === 0) {
+        return { type: 'Failed', reason: 'FailedIndexes', message: 'Job has failed indexes' };
+      }
+    }
     const failed = (st.failed ?? 0) + plan.uncountedFailed.size;
-    const limit = job.spec.backoffLimit ?? 6;
+    // With a per-index limit the Job-wide one applies only when set explicitly.
+    const limit = job.spec.backoffLimit ?? (job.spec.backoffLimitPerIndex !== undefined && job.spec.backoffLimitPerIndex !== null ? 2147483647 : 6);
     let restarts = 0;
     if (job.spec.template.spec?.restartPolicy === 'OnFailure') {
       for (const p of active) for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) restarts += c.restartCount ?? 0;
@@ -316,7 +331,6 @@ export class JobController {
     if (ads !== undefined && ads !== null && st.startTime && !job.spec.suspend && Date.parse(st.startTime) + ads * 1000 <= now) {
       return { type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
     }
-    const completions = job.spec.completions;
     const succeeded = (st.succeeded ?? 0) + (job.spec.completionMode === 'Indexed' ? 0 : plan.uncountedSucceeded.size);
     const done = completions === undefined || completions === null
       ? succeeded > 0 && active.length === 0
@@ -335,6 +349,7 @@ export class JobController {
     if (job.spec.completionMode === 'Indexed') {
       const total = completions ?? 0;
       const done = parseIndexes(st.completedIndexes, total);
+      for (const i of parseIndexes(st.failedIndexes, total)) done.add(i);
       // Succeeded pods not counted yet still hold their index.
       for (const p of pods) {
         const idx = p.status?.phase === 'Succeeded' ? podCompletionIndex(p, total) : undefined;
@@ -374,7 +389,14 @@ export class JobController {
         toCreate = [];
       }
     }
-    const created = await this.createPods(k, job, toCreate);
+    const failures = new Map<number, number>();
+    if (job.spec.completionMode === 'Indexed') {
+      for (const p of pods) {
+        const idx = p.status?.phase === 'Failed' ? podCompletionIndex(p, completions ?? 0) : undefined;
+        if (idx !== undefined) failures.set(idx, Math.max(failures.get(idx) ?? 0, indexFailureCount(p) + 1));
+      }
+    }
+    const created = await this.createPods(k, job, toCreate, failures);
     return { active: running.length - toDelete.length + created, requeueAfterMs };
   }
 
@@ -394,7 +416,7 @@ export class JobController {
     }
   }
 
-  private async createPods(k: string, job: JobObject, indexes: Array<number | undefined>): Promise<number> {
+  private async createPods(k: string, job: JobObject, indexes: Array<number | undefined>, failures: ReadonlyMap<number, number>): Promise<number> {
     if (!indexes.length) return 0;
     const ns = job.metadata.namespace!;
     const owner: KubeObject = { ...job, apiVersion: 'batch/v1', kind: 'Job' };
@@ -403,7 +425,12 @@ export class JobController {
     let failure: unknown;
     await Promise.all(indexes.map(async (idx) => {
       try {
-        const pod = await this.pods.create(ns, jobPod(job, idx));
+        const body = jobPod(job, idx);
+        const prior = idx === undefined ? 0 : failures.get(idx) ?? 0;
+        if (idx !== undefined && job.spec.backoffLimitPerIndex !== undefined && job.spec.backoffLimitPerIndex !== null) {
+          body.metadata!.annotations = { ...body.metadata!.annotations, [indexFailureCountAnnotation]: String(prior) };
+        }
+        const pod = await this.pods.create(ns, body);
         created++;
         this.recorder.event(owner, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
       } catch (e) {

@@ -20,7 +20,8 @@ const job = (spec: Record<string, unknown> = {}, status: object = {}): JobObject
 
 describe('completion indexes', () => {
   it('formats and parses ranges', () => {
-    expect(formatIndexes([4, 0, 1, 2, 7, 8])).toBe('0-2,4,7-8');
+    expect(formatIndexes([4, 0, 1, 2, 7, 8])).toBe('0-2,4,7,8');
+    expect(formatIndexes([1, 2, 3, 4])).toBe('1-4');
     expect(formatIndexes([])).toBe('');
     expect([...parseIndexes('0-2,4,7-8', 8)].sort()).toEqual([0, 1, 2, 4, 7]);
   });

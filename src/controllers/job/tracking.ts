@@ -8,6 +8,14 @@ import { formatIndexes, parseIndexes, podCompletionIndex } from './indexes.js';
 import { matchPodFailurePolicy } from './pod-failure-policy.js';
 import { jobTrackingFinalizer, type JobObject } from './types.js';
 
+export const indexFailureCountAnnotation = 'batch.kubernetes.io/job-index-failure-count';
+
+/** Failures of the pod's index before this pod (upstream keeps the count on each replacement pod). */
+export function indexFailureCount(pod: PodObject): number {
+  const v = Number(pod.metadata.annotations?.[indexFailureCountAnnotation] ?? 0);
+  return Number.isInteger(v) && v >= 0 ? v : 0;
+}
+
 export function hasTrackingFinalizer(pod: PodObject): boolean {
   return !!pod.metadata.finalizers?.includes(jobTrackingFinalizer);
 }
@@ -90,13 +98,23 @@ export function moveCounted(job: JobObject, status: JobStatus, plan: TrackingPla
       succeeded++;
     }
   }
+  const perIndex = indexed && job.spec.backoffLimitPerIndex !== undefined && job.spec.backoffLimitPerIndex !== null;
+  const failedIdx = perIndex ? parseIndexes(status.failedIndexes, completions) : undefined;
   for (const uid of [...plan.uncountedFailed]) {
     if (!counted.has(uid)) continue;
     plan.uncountedFailed.delete(uid);
     failed++;
+    const pod = podsByUid.get(uid);
+    if (!failedIdx || !pod) continue;
+    const idx = podCompletionIndex(pod, completions);
+    if (idx === undefined || done?.has(idx)) continue;
+    // An index fails for good past its own backoff limit, or at once on a FailIndex rule.
+    const failures = indexFailureCount(pod) + 1;
+    if (failures > job.spec.backoffLimitPerIndex! || matchPodFailurePolicy(job.spec.podFailurePolicy, pod)?.action === 'FailIndex') failedIdx.add(idx);
   }
   const next: JobStatus = { ...status, failed, succeeded: done ? done.size : succeeded };
   if (done) next.completedIndexes = formatIndexes(done);
+  if (failedIdx) next.failedIndexes = formatIndexes(failedIdx);
   next.uncountedTerminatedPods = uncountedOf(plan);
   return next;
 }
