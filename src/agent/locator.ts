@@ -33,3 +33,15 @@ export class PodContainerLocator implements ContainerLocator {
 
 /** For agents without runnable containers (simulated nodes): nothing is ever found. */
 export const emptyLocator: ContainerLocator = { find: async () => undefined };
+
+/**
+ * A locator to hand the agent's HTTPS endpoint before the agent runs (the endpoint's port goes
+ * into the agent's options, the agent's locator into the endpoint): finds nothing until `set`.
+ */
+export function deferredLocator(): { locator: ContainerLocator; set(target: ContainerLocator): void } {
+  let target: ContainerLocator = emptyLocator;
+  return {
+    locator: { find: (namespace, podName, container) => target.find(namespace, podName, container) },
+    set: (t) => { target = t; },
+  };
+}
