@@ -73,17 +73,22 @@ describe('garbage collector', () => {
     await gone('of-role');
   });
 
-  it('a namespaced owner referenced from a cluster-scoped dependent is invalid', async () => {
+  it('a namespaced owner referenced from a cluster-scoped dependent is invalid: reported, never collected', async () => {
     const owner = await cm.create('ns-owner');
     await t.client.resource(clusterRoles).create(undefined, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'bad-ref', ownerReferences: [refTo(owner)] }, rules: [] } as KubeObject);
-    await waitFor(async () => {
-      try {
-        await t.client.resource(clusterRoles).get(undefined, 'bad-ref');
-        return false;
-      } catch {
-        return true;
-      }
-    }, 5000, 'invalid dependent collected');
+    const events = { group: '', version: 'v1', resource: 'events', namespaced: true };
+    const ev = await waitFor(async () => (await t.client.resource(events).list(undefined)).items.find((e) => (e as { reason?: string }).reason === 'OwnerRefInvalidNamespace'), 5000, 'event');
+    expect((ev as { involvedObject?: { name?: string } }).involvedObject?.name).toBe('bad-ref');
+    await t.client.resource(cms).delete('default', 'ns-owner');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await t.client.resource(clusterRoles).get(undefined, 'bad-ref')).metadata?.name).toBe('bad-ref');
+  });
+
+  it('a reference to an owner in another namespace is dangling', async () => {
+    const other = await t.client.resource(cms).create('kube-system', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'elsewhere' } });
+    await cm.create('cross', [refTo(other)]);
+    await gone('cross');
+    expect((await t.client.resource(cms).get('kube-system', 'elsewhere')).metadata?.name).toBe('elsewhere');
   });
 
   it('foreground: the owner waits for blocking dependents, then goes', async () => {

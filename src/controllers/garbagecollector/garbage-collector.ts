@@ -176,6 +176,9 @@ export class GarbageCollector {
       this.recorder.event(this.objectOf(node), 'Warning', 'OwnerRefInvalidNamespace',
         `ownerRef [${ref.apiVersion}/${ref.kind}, namespace: ${node.namespace ?? ''}, name: ${ref.name}, uid: ${ref.uid}] does not exist in namespace "${node.namespace ?? ''}"`);
     }
+    // A cluster-scoped dependent naming a namespaced owner can never resolve: upstream reports it
+    // and leaves the object alone rather than guess.
+    if (!node.namespace && owners.invalid.length > 0) return;
     if (owners.dangling.length === 0 && owners.waiting.length === 0) return;
     if (owners.solid.length > 0) {
       // Another owner still lives: drop the dead references and stop blocking the deleting ones.
