@@ -88,7 +88,9 @@ export class ProcessRuntime implements RuntimeService {
         this.log.info('re-adopted a running container', { id: c.id, name: c.config.name, pid: c.pid });
       } else {
         // It ended while no agent was watching: its exit code is lost. Upstream reports such a
-        // container as terminated with reason ContainerStatusUnknown and exit code 137.
+        // container as terminated with reason ContainerStatusUnknown and exit code 137. What it
+        // wrote meanwhile still goes to its log (tracking it lets finish() copy it).
+        this.track(c, undefined);
         this.finish(c, 137, 'ContainerStatusUnknown', 'The container exited while the node agent was not running; its exit code is unknown');
         if (c.pid !== undefined) signalGroup(c.pid, 'SIGKILL');
       }
