@@ -119,6 +119,17 @@ describe('Job controller', () => {
     expect(failed.status).toMatchObject({ completedIndexes: '1', failedIndexes: '0', failed: 2, succeeded: 1 });
   });
 
+  it('completes early by successPolicy, removing the other pods', async () => {
+    await jobs.create(ns, job('lead', { completions: 3, parallelism: 3, completionMode: 'Indexed', successPolicy: { rules: [{ succeededIndexes: '0' }] } }));
+    const all = await waitFor(async () => { const l = await activeOf('lead'); return l.length === 3 && l; }, 2000, '3 pods');
+    await setPodPhase(pods, all.find((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === '0')!, 'Succeeded');
+    const done = await waitFor(async () => { const j = await jobs.get(ns, 'lead'); return cond(j, 'Complete') && j; }, 2000, 'Complete');
+    expect(cond(done, 'Complete')).toMatchObject({ reason: 'SuccessPolicy', message: 'Matched rules at index 0' });
+    expect(cond(done, 'SuccessCriteriaMet')?.reason).toBe('SuccessPolicy');
+    expect(done.status).toMatchObject({ succeeded: 1, completedIndexes: '0', active: 0, failed: 0 });
+    expect(await activeOf('lead')).toEqual([]);
+  });
+
   it('suspends (deleting active pods, resetting startTime) and resumes', async () => {
     await jobs.create(ns, job('sus', { parallelism: 2, completions: 2 }));
     await waitFor(async () => (await activeOf('sus')).length === 2, 2000, '2 pods');

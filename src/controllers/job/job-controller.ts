@@ -305,7 +305,8 @@ export class JobController {
   private finishing(job: JobObject, st: JobStatus, plan: TrackingPlan, active: PodObject[], now: number): Finish | undefined {
     const prior = trueCondition(job, 'FailureTarget');
     if (prior) return { type: 'Failed', reason: prior.reason ?? '', message: prior.message ?? '' };
-    if (trueCondition(job, 'SuccessCriteriaMet')) return { type: 'Complete', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
+    const met = trueCondition(job, 'SuccessCriteriaMet');
+    if (met) return { type: 'Complete', reason: met.reason ?? 'CompletionsReached', message: met.message ?? 'Reached expected number of succeeded pods' };
     if (plan.failJob) return { type: 'Failed', reason: 'PodFailurePolicy', message: plan.failJob };
     const completions = job.spec.completions;
     if (job.spec.completionMode === 'Indexed' && job.spec.backoffLimitPerIndex !== undefined && job.spec.backoffLimitPerIndex !== null) {
@@ -336,6 +337,8 @@ export class JobController {
       ? succeeded > 0 && active.length === 0
       : succeeded >= completions && plan.uncountedSucceeded.size === 0;
     if (done) return { type: 'Complete', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
+    const rule = matchSuccessPolicy(job, st);
+    if (rule !== undefined) return { type: 'Complete', reason: 'SuccessPolicy', message: `Matched rules at index ${rule}` };
     return undefined;
   }
 
@@ -507,6 +510,27 @@ export class JobController {
     this.unseenWrites.set(key(written), { rv: written.metadata.resourceVersion, at: this.clock.now() });
     return written;
   }
+}
+
+/**
+ * spec.successPolicy of Indexed Jobs (upstream matchSuccessPolicy): the first rule whose
+ * succeededIndexes (all of them, or succeededCount of them) or plain succeededCount is reached.
+ */
+export function matchSuccessPolicy(job: JobObject, st: JobStatus): number | undefined {
+  const rules = job.spec.successPolicy?.rules;
+  if (!rules?.length || job.spec.completionMode !== 'Indexed') return undefined;
+  const total = job.spec.completions ?? 0;
+  const done = parseIndexes(st.completedIndexes, total);
+  for (const [i, r] of rules.entries()) {
+    if (r.succeededIndexes) {
+      const wanted = parseIndexes(r.succeededIndexes, total);
+      const have = [...wanted].filter((x) => done.has(x)).length;
+      if (have >= (r.succeededCount ?? wanted.size) && wanted.size > 0) return i;
+    } else if (r.succeededCount !== undefined && done.size >= r.succeededCount) {
+      return i;
+    }
+  }
+  return undefined;
 }
 
 /** Sets a Job condition (upstream: lastProbeTime and lastTransitionTime move only when the status changes). */
