@@ -77,10 +77,10 @@ export class RootCACertPublisher {
         return;
       }
       const d = cached.data ?? {};
-      if (Object.keys(d).length === 1 && d[rootCADataKey] === this.opts.rootCA && cached.metadata?.annotations?.[descriptionAnnotation] === description) return;
+      // The data must be exactly the CA; the description annotation only has to be present (as upstream).
+      if (Object.keys(d).length === 1 && d[rootCADataKey] === this.opts.rootCA && cached.metadata?.annotations?.[descriptionAnnotation]) return;
       const next = structuredClone(cached);
       next.data = data;
-      delete (next as { binaryData?: unknown }).binaryData;
       next.metadata = { ...next.metadata, annotations: { ...next.metadata?.annotations, [descriptionAnnotation]: description } };
       await cms.update(namespace, next);
     } catch (e) {
