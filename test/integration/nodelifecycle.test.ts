@@ -103,6 +103,8 @@ describe('node lifecycle controller', () => {
     expect((await getPod('tol30')).metadata.deletionTimestamp).toBeFalsy();
     await clock.advance(1_000);
     await until(() => evicted('tol30'), 'tolerating pod evicted after 30 s');
+    const tol30 = await getPod('tol30').catch(() => undefined);
+    if (tol30) expect(tol30.status?.conditions?.find((c) => c.type === 'DisruptionTarget')).toMatchObject({ status: 'True', reason: 'DeletionByTaintManager' });
     expect((await getPod('forever')).metadata.deletionTimestamp).toBeFalsy();
     // DefaultTolerationSeconds admission gave the pod without tolerations 300 s.
     expect(await evicted('none')).toBe(false);

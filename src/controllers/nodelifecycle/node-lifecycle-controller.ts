@@ -187,6 +187,20 @@ export class NodeLifecycleController {
     }
   }
 
+  /** Says why the pod goes before deleting it (upstream's DisruptionTarget, DeletionByTaintManager). */
+  private async markDisruptionTarget(pod: PodObject): Promise<void> {
+    const conditions: PodCondition[] = (pod.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
+    conditions.push({
+      type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager',
+      message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: rfc3339(this.clock.now()),
+    });
+    try {
+      await this.pods.updateStatus(pod.metadata.namespace, { ...pod, status: { ...pod.status, conditions } } as PodObject);
+    } catch (e) {
+      if (!isNotFound(e) && !isConflict(e)) this.log.warn('could not add the DisruptionTarget condition', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, err: e });
+    }
+  }
+
   /** The controller's taints follow the conditions (Ready False → not-ready, Unknown → unreachable, pressures). */
   private async reconcileTaints(node: NodeObject): Promise<NodeObject> {
     const want = desiredTaints(node.status?.conditions ?? [], this.opts.pressureTaints ?? true);
@@ -239,6 +253,7 @@ export class NodeLifecycleController {
         continue;
       }
       this.recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`);
+      await this.markDisruptionTarget(pod);
       try {
         await this.pods.delete(pod.metadata.namespace, pod.metadata.name, { preconditions: { uid: pod.metadata.uid } });
       } catch (e) {
