@@ -5,7 +5,7 @@
 // 1.31+: SuccessCriteriaMet / FailureTarget first, Complete / Failed once no pod is left running.
 import type { Logger } from '../../api/log.js';
 import type { KubeObject } from '../../api/types.js';
-import type { JobCondition, JobStatus } from 'kubernetes-types/batch/v1.js';
+import type { JobStatus } from 'kubernetes-types/batch/v1.js';
 import { labelSelectorFromObject } from '../../api/selectors/index.js';
 import { RestClient, type ResourceClient } from '../../client/rest-client.js';
 import { InformerFactory } from '../../client/informer-factory.js';
@@ -25,9 +25,10 @@ import { isPodActive, isPodReady } from '../common/pods.js';
 import { errorMessage } from '../common/pod-control.js';
 import { podsResource, type PodObject } from '../common/types.js';
 import { jobPod } from './job-pods.js';
-import { parseIndexes, podCompletionIndex } from './indexes.js';
 import { hasTrackingFinalizer, indexFailureCount, indexFailureCountAnnotation, moveCounted, planTracking, uncountedOf, type TrackingPlan } from './tracking.js';
 import { finishedCondition, jobTrackingFinalizer, jobsResource, trueCondition, type JobObject } from './types.js';
+import { finishing, setJobCondition } from './finish.js';
+import { planPods } from './plan-pods.js';
 
 export interface JobBackoff {
   /** First re-creation delay after a failure (upstream DefaultJobPodFailureBackOff, 10 s). */
@@ -58,7 +59,6 @@ function rvOlder(a: string, b: string): boolean {
 
 interface FailureRecord { failures: number; lastAt: number }
 
-interface Finish { type: 'Complete' | 'Failed'; reason: string; message: string }
 
 export class JobController {
   readonly queue: WorkQueue<string>;
@@ -242,7 +242,7 @@ export class JobController {
     const st: JobStatus = { ...status };
     let requeueAfterMs: number | undefined;
     const uncounted = plan.uncountedSucceeded.size + plan.uncountedFailed.size;
-    const finish = this.finishing(job, st, plan, active, now);
+    const finish = finishing(job, st, plan, active, now);
     let activeCount = active.length;
 
     if (finish) {
@@ -301,87 +301,12 @@ export class JobController {
     return { status: st, requeueAfterMs };
   }
 
-  /** Whether the Job has met its success criteria or must fail, and why. */
-  private finishing(job: JobObject, st: JobStatus, plan: TrackingPlan, active: PodObject[], now: number): Finish | undefined {
-    const prior = trueCondition(job, 'FailureTarget');
-    if (prior) return { type: 'Failed', reason: prior.reason ?? '', message: prior.message ?? '' };
-    const met = trueCondition(job, 'SuccessCriteriaMet');
-    if (met) return { type: 'Complete', reason: met.reason ?? 'CompletionsReached', message: met.message ?? 'Reached expected number of succeeded pods' };
-    if (plan.failJob) return { type: 'Failed', reason: 'PodFailurePolicy', message: plan.failJob };
-    const completions = job.spec.completions;
-    if (job.spec.completionMode === 'Indexed' && job.spec.backoffLimitPerIndex !== undefined && job.spec.backoffLimitPerIndex !== null) {
-      const failedIdx = parseIndexes(st.failedIndexes, completions ?? 0);
-      const max = job.spec.maxFailedIndexes;
-      if (max !== undefined && max !== null && failedIdx.size > max) {
-        return { type: 'Failed', reason: 'MaxFailedIndexesExceeded', message: 'Job has exceeded the specified maximal number of failed indexes' };
-      }
-      const doneIdx = parseIndexes(st.completedIndexes, completions ?? 0);
-      if (failedIdx.size > 0 && failedIdx.size + doneIdx.size >= (completions ?? 0) && plan.uncountedSucceeded.size === 0 && plan.uncountedFailed.size === 0) {
-        return { type: 'Failed', reason: 'FailedIndexes', message: 'Job has failed indexes' };
-      }
-    }
-    const failed = (st.failed ?? 0) + plan.uncountedFailed.size;
-    // With a per-index limit the Job-wide one applies only when set explicitly.
-    const limit = job.spec.backoffLimit ?? (job.spec.backoffLimitPerIndex !== undefined && job.spec.backoffLimitPerIndex !== null ? 2147483647 : 6);
-    let restarts = 0;
-    if (job.spec.template.spec?.restartPolicy === 'OnFailure') {
-      for (const p of active) for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) restarts += c.restartCount ?? 0;
-    }
-    if (failed + restarts > limit) return { type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
-    const ads = job.spec.activeDeadlineSeconds;
-    if (ads !== undefined && ads !== null && st.startTime && !job.spec.suspend && Date.parse(st.startTime) + ads * 1000 <= now) {
-      return { type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
-    }
-    const succeeded = (st.succeeded ?? 0) + (job.spec.completionMode === 'Indexed' ? 0 : plan.uncountedSucceeded.size);
-    const done = completions === undefined || completions === null
-      ? succeeded > 0 && active.length === 0
-      : succeeded >= completions && plan.uncountedSucceeded.size === 0;
-    if (done) return { type: 'Complete', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
-    const rule = matchSuccessPolicy(job, st);
-    if (rule !== undefined) return { type: 'Complete', reason: 'SuccessPolicy', message: `Matched rules at index ${rule}` };
-    return undefined;
-  }
-
   /** Creates or deletes pods toward the wanted parallelism (upstream manageJob); returns the active count. */
   private async manage(k: string, job: JobObject, st: JobStatus, active: PodObject[], pods: PodObject[], now: number): Promise<{ active: number; requeueAfterMs?: number }> {
-    const parallelism = job.spec.parallelism ?? 1;
-    const completions = job.spec.completions;
     const running = active.filter((p) => !p.metadata.deletionTimestamp);
-    let toDelete: PodObject[] = [];
-    let toCreate: Array<number | undefined> = [];
-    if (job.spec.completionMode === 'Indexed') {
-      const total = completions ?? 0;
-      const done = parseIndexes(st.completedIndexes, total);
-      for (const i of parseIndexes(st.failedIndexes, total)) done.add(i);
-      // Succeeded pods not counted yet still hold their index.
-      for (const p of pods) {
-        const idx = p.status?.phase === 'Succeeded' ? podCompletionIndex(p, total) : undefined;
-        if (idx !== undefined) done.add(idx);
-      }
-      const seen = new Set<number>();
-      const kept: PodObject[] = [];
-      for (const p of [...running].sort((a, b) => a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp))) {
-        const idx = podCompletionIndex(p, total);
-        if (idx === undefined || done.has(idx) || seen.has(idx)) toDelete.push(p);
-        else { seen.add(idx); kept.push(p); }
-      }
-      if (kept.length > parallelism) {
-        kept.sort((a, b) => podCompletionIndex(b, total)! - podCompletionIndex(a, total)!);
-        toDelete.push(...kept.slice(0, kept.length - parallelism));
-      }
-      const room = parallelism - Math.min(kept.length, parallelism);
-      for (let i = 0; i < total && toCreate.length < room; i++) if (!done.has(i) && !seen.has(i)) toCreate.push(i);
-    } else {
-      const succeeded = st.succeeded ?? 0;
-      const want = completions === undefined || completions === null
-        ? (succeeded > 0 ? 0 : parallelism)
-        : Math.max(0, Math.min(parallelism, completions - succeeded));
-      if (running.length > want) {
-        toDelete = [...running].sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b))).slice(0, running.length - want);
-      } else {
-        toCreate = Array.from({ length: want - running.length }, () => undefined);
-      }
-    }
+    const plan = planPods(job, st, running, pods);
+    const toDelete = plan.toDelete;
+    let toCreate = plan.toCreate;
     for (const p of toDelete) this.quietDeletions.add(p.metadata.uid);
     await this.deletePods(k, job, toDelete);
     let requeueAfterMs: number | undefined;
@@ -392,14 +317,7 @@ export class JobController {
         toCreate = [];
       }
     }
-    const failures = new Map<number, number>();
-    if (job.spec.completionMode === 'Indexed') {
-      for (const p of pods) {
-        const idx = p.status?.phase === 'Failed' ? podCompletionIndex(p, completions ?? 0) : undefined;
-        if (idx !== undefined) failures.set(idx, Math.max(failures.get(idx) ?? 0, indexFailureCount(p) + 1));
-      }
-    }
-    const created = await this.createPods(k, job, toCreate, failures);
+    const created = await this.createPods(k, job, toCreate, plan.failures);
     return { active: running.length - toDelete.length + created, requeueAfterMs };
   }
 
@@ -510,35 +428,4 @@ export class JobController {
     this.unseenWrites.set(key(written), { rv: written.metadata.resourceVersion, at: this.clock.now() });
     return written;
   }
-}
-
-/**
- * spec.successPolicy of Indexed Jobs (upstream matchSuccessPolicy): the first rule whose
- * succeededIndexes (all of them, or succeededCount of them) or plain succeededCount is reached.
- */
-export function matchSuccessPolicy(job: JobObject, st: JobStatus): number | undefined {
-  const rules = job.spec.successPolicy?.rules;
-  if (!rules?.length || job.spec.completionMode !== 'Indexed') return undefined;
-  const total = job.spec.completions ?? 0;
-  const done = parseIndexes(st.completedIndexes, total);
-  for (const [i, r] of rules.entries()) {
-    if (r.succeededIndexes) {
-      const wanted = parseIndexes(r.succeededIndexes, total);
-      const have = [...wanted].filter((x) => done.has(x)).length;
-      if (have >= (r.succeededCount ?? wanted.size) && wanted.size > 0) return i;
-    } else if (r.succeededCount !== undefined && done.size >= r.succeededCount) {
-      return i;
-    }
-  }
-  return undefined;
-}
-
-/** Sets a Job condition (upstream: lastProbeTime and lastTransitionTime move only when the status changes). */
-export function setJobCondition(conds: JobCondition[] | undefined, type: string, status: string, reason: string, message: string, now: number): JobCondition[] {
-  const list = conds ?? [];
-  const cur = list.find((c) => c.type === type);
-  if (cur && cur.status === status && cur.reason === reason && cur.message === message) return list;
-  const t = rfc3339(now);
-  const next: JobCondition = { type, status, reason, message, lastProbeTime: t, lastTransitionTime: cur && cur.status === status ? cur.lastTransitionTime : t };
-  return cur ? list.map((c) => (c.type === type ? next : c)) : [...list, next];
 }
