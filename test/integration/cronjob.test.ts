@@ -70,12 +70,12 @@ describe('CronJob and TTL-after-finished controllers', () => {
     expect(await jobsOf('tick')).toEqual([]);
     const scheduled = nextMinute();
     await tick();
-    const [j] = await waitFor(async () => { const l = await jobsOf('tick'); return l.length === 1 && l; }, 2000, 'first job');
+    const [j] = await waitFor(async () => { const l = await jobsOf('tick'); return l.length === 1 && l; }, 5000, 'first job');
     expect(j!.metadata.name).toBe(jobNameFor('tick', scheduled));
     expect(j!.metadata.name).toBe(`tick-${scheduled / 60000}`);
     expect(j!.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp']).toBe(new Date(scheduled).toISOString().replace(/\.\d{3}Z$/, 'Z'));
     expect(j!.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'CronJob', name: 'tick', controller: true });
-    const st = await waitFor(async () => { const c = await cronJobs.get(ns, 'tick'); return c.status?.active?.length === 1 && c.status; }, 2000, 'active');
+    const st = await waitFor(async () => { const c = await cronJobs.get(ns, 'tick'); return c.status?.active?.length === 1 && c.status; }, 5000, 'active');
     expect(st.lastScheduleTime).toBe(new Date(scheduled).toISOString().replace(/\.\d{3}Z$/, 'Z'));
     expect(st.active?.[0]).toMatchObject({ kind: 'Job', name: j!.metadata.name, uid: j!.metadata.uid });
 
@@ -87,7 +87,7 @@ describe('CronJob and TTL-after-finished controllers', () => {
     // Once it completes, the activation skipped meanwhile runs (no startingDeadlineSeconds).
     await finish(j!, 'Complete');
     const missedName = jobNameFor('tick', scheduled + 60_000);
-    const after = await waitFor(async () => { const c = await cronJobs.get(ns, 'tick'); return (c.status?.lastSuccessfulTime && c.status.active?.[0]?.name === missedName) ? c.status : undefined; }, 2000, 'missed activation');
+    const after = await waitFor(async () => { const c = await cronJobs.get(ns, 'tick'); return (c.status?.lastSuccessfulTime && c.status.active?.[0]?.name === missedName) ? c.status : undefined; }, 5000, 'missed activation');
     expect(after.active?.length).toBe(1);
     expect((await jobsOf('tick')).length).toBe(2);
   });
@@ -95,19 +95,19 @@ describe('CronJob and TTL-after-finished controllers', () => {
   it('Replace deletes the running Job; history limits prune finished Jobs; suspend stops scheduling', async () => {
     await cronJobs.create(ns, cronJob('rep', { concurrencyPolicy: 'Replace', successfulJobsHistoryLimit: 1 }));
     await tick();
-    const [first] = await waitFor(async () => { const l = await jobsOf('rep'); return l.length === 1 && l; }, 2000, 'first');
-    await waitFor(async () => (await cronJobs.get(ns, 'rep')).status?.active?.length === 1, 2000, 'active');
+    const [first] = await waitFor(async () => { const l = await jobsOf('rep'); return l.length === 1 && l; }, 5000, 'first');
+    await waitFor(async () => (await cronJobs.get(ns, 'rep')).status?.active?.length === 1, 5000, 'active');
     await tick();
-    const [second] = await waitFor(async () => { const l = await jobsOf('rep'); return l.length === 1 && l[0]!.metadata.uid !== first!.metadata.uid && l; }, 2000, 'replaced');
-    await waitFor(async () => (await cronJobs.get(ns, 'rep')).status?.active?.[0]?.uid === second!.metadata.uid, 2000, 'active is the new one');
+    const [second] = await waitFor(async () => { const l = await jobsOf('rep'); return l.length === 1 && l[0]!.metadata.uid !== first!.metadata.uid && l; }, 5000, 'replaced');
+    await waitFor(async () => (await cronJobs.get(ns, 'rep')).status?.active?.[0]?.uid === second!.metadata.uid, 5000, 'active is the new one');
 
     // Two completions with a history limit of one: the older goes.
     await finish(second!, 'Complete');
-    await waitFor(async () => !(await cronJobs.get(ns, 'rep')).status?.active?.length, 2000, 'inactive');
+    await waitFor(async () => !(await cronJobs.get(ns, 'rep')).status?.active?.length, 5000, 'inactive');
     await tick();
-    const [third] = await waitFor(async () => { const l = (await jobsOf('rep')).filter((j) => j.metadata.uid !== second!.metadata.uid); return l.length === 1 && l; }, 2000, 'third');
+    const [third] = await waitFor(async () => { const l = (await jobsOf('rep')).filter((j) => j.metadata.uid !== second!.metadata.uid); return l.length === 1 && l; }, 5000, 'third');
     await finish(third!, 'Complete');
-    await waitFor(async () => { const l = await jobsOf('rep'); return l.length === 1 && l[0]!.metadata.uid === third!.metadata.uid; }, 2000, 'pruned to one');
+    await waitFor(async () => { const l = await jobsOf('rep'); return l.length === 1 && l[0]!.metadata.uid === third!.metadata.uid; }, 5000, 'pruned to one');
 
     await cronJobs.patch(ns, 'rep', 'merge', { spec: { suspend: true } });
     await new Promise((r) => setTimeout(r, 50));
@@ -126,6 +126,6 @@ describe('CronJob and TTL-after-finished controllers', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect((await jobs.get(ns, 'short')).metadata.name).toBe('short');
     await clock.advance(2_000);
-    await waitFor(async () => { try { await jobs.get(ns, 'short'); return false; } catch { return true; } }, 2000, 'deleted');
+    await waitFor(async () => { try { await jobs.get(ns, 'short'); return false; } catch { return true; } }, 5000, 'deleted');
   });
 });

@@ -64,7 +64,7 @@ describe('DaemonSet controller', () => {
     await node('n2', {}, [{ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' }, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }]);
     await node('n3', {}, [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]);
     await sets.create(ns, daemonSet('agent'));
-    await waitFor(async () => (await placement('agent')) === 'n1,n2', 2000, 'pods on n1 and n2');
+    await waitFor(async () => (await placement('agent')) === 'n1,n2', 5000, 'pods on n1 and n2');
     const [p] = await podsOf('agent');
     expect(p!.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms).toEqual([
       { matchFields: [{ key: 'metadata.name', operator: 'In', values: [targetNodeName(p!.spec)] }] },
@@ -77,21 +77,21 @@ describe('DaemonSet controller', () => {
     expect(p!.metadata.labels?.['pod-template-generation']).toBe('1');
     expect(p!.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'DaemonSet', name: 'agent', controller: true });
 
-    await waitFor(async () => { const s = await statusOf('agent'); return s.desiredNumberScheduled === 2 && s.currentNumberScheduled === 2 && s.numberUnavailable === 2; }, 2000, 'status scheduled');
+    await waitFor(async () => { const s = await statusOf('agent'); return s.desiredNumberScheduled === 2 && s.currentNumberScheduled === 2 && s.numberUnavailable === 2; }, 5000, 'status scheduled');
     await readyAll('agent');
-    const st = await waitFor(async () => { const s = await statusOf('agent'); return s.numberReady === 2 && s; }, 2000, 'ready');
+    const st = await waitFor(async () => { const s = await statusOf('agent'); return s.numberReady === 2 && s; }, 5000, 'ready');
     expect(st).toMatchObject({ numberAvailable: 2, numberUnavailable: 0, updatedNumberScheduled: 2, numberMisscheduled: 0, observedGeneration: 1 });
 
     // A new node gets a pod; a NoExecute taint removes it again.
     await node('n4', { zone: 'b' });
-    await waitFor(async () => (await placement('agent')) === 'n1,n2,n4', 2000, 'pod on n4');
+    await waitFor(async () => (await placement('agent')) === 'n1,n2,n4', 5000, 'pod on n4');
     await nodes.patch(undefined, 'n4', 'merge', { spec: { taints: [{ key: 'evict', effect: 'NoExecute' }] } });
-    await waitFor(async () => (await placement('agent')) === 'n1,n2', 2000, 'n4 pod removed');
+    await waitFor(async () => (await placement('agent')) === 'n1,n2', 5000, 'n4 pod removed');
 
     // A failed pod is replaced.
     const victim = (await podsOf('agent'))[0]!;
     await setPodPhase(pods, victim, 'Failed');
-    await waitFor(async () => { const l = await podsOf('agent'); return l.length === 2 && !l.some((x) => x.metadata.uid === victim.metadata.uid); }, 2000, 'replaced');
+    await waitFor(async () => { const l = await podsOf('agent'); return l.length === 2 && !l.some((x) => x.metadata.uid === victim.metadata.uid); }, 5000, 'replaced');
   });
 
   it('honours nodeSelector and required node affinity', async () => {
@@ -102,40 +102,40 @@ describe('DaemonSet controller', () => {
       nodeSelector: { disk: 'ssd' },
       affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['x'] }] }] } } },
     }));
-    await waitFor(async () => (await placement('sel')) === 'a', 2000, 'only a');
+    await waitFor(async () => (await placement('sel')) === 'a', 5000, 'only a');
     await nodes.patch(undefined, 'a', 'merge', { metadata: { labels: { disk: 'hdd' } } });
-    await waitFor(async () => (await placement('sel')) === '', 2000, 'removed from a');
+    await waitFor(async () => (await placement('sel')) === '', 5000, 'removed from a');
   });
 
   it('rolls updates within maxUnavailable', async () => {
     for (const n of ['r1', 'r2', 'r3']) await node(n);
     await sets.create(ns, daemonSet('roll', { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } } }));
-    await waitFor(async () => (await podsOf('roll')).length === 3, 2000, '3 pods');
+    await waitFor(async () => (await podsOf('roll')).length === 3, 5000, '3 pods');
     await readyAll('roll');
-    await waitFor(async () => (await statusOf('roll')).numberAvailable === 3, 2000, 'available');
+    await waitFor(async () => (await statusOf('roll')).numberAvailable === 3, 5000, 'available');
     await sets.patch(ns, 'roll', 'merge', { spec: { template: { spec: { containers: [{ name: 'c', image: 'img:2' }] } } } });
     const image = (p: PodObject) => p.spec?.containers[0]?.image;
     for (let round = 1; round <= 3; round++) {
-      await waitFor(async () => (await podsOf('roll')).filter((p) => image(p) === 'img:2').length === round, 2000, `round ${round}`);
+      await waitFor(async () => (await podsOf('roll')).filter((p) => image(p) === 'img:2').length === round, 5000, `round ${round}`);
       // Never more than one node without an available pod.
       const l = await podsOf('roll');
       expect(l.filter((p) => image(p) === 'img:1').length).toBe(3 - round);
       await readyAll('roll');
     }
-    const st = await waitFor(async () => { const s = await statusOf('roll'); return s.updatedNumberScheduled === 3 && s.numberAvailable === 3 && s; }, 2000, 'updated');
+    const st = await waitFor(async () => { const s = await statusOf('roll'); return s.updatedNumberScheduled === 3 && s.numberAvailable === 3 && s; }, 5000, 'updated');
     expect(st.observedGeneration).toBe(2);
   });
 
   it('surges a new pod before removing the old one with maxSurge', async () => {
     await node('s1');
     await sets.create(ns, daemonSet('surge', { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
-    await waitFor(async () => (await podsOf('surge')).length === 1, 2000, 'pod');
+    await waitFor(async () => (await podsOf('surge')).length === 1, 5000, 'pod');
     await readyAll('surge');
-    await waitFor(async () => (await statusOf('surge')).numberAvailable === 1, 2000, 'available');
+    await waitFor(async () => (await statusOf('surge')).numberAvailable === 1, 5000, 'available');
     await sets.patch(ns, 'surge', 'merge', { spec: { template: { spec: { containers: [{ name: 'c', image: 'img:2' }] } } } });
-    const both = await waitFor(async () => { const l = await podsOf('surge'); return l.length === 2 && l; }, 2000, 'surge pod');
+    const both = await waitFor(async () => { const l = await podsOf('surge'); return l.length === 2 && l; }, 5000, 'surge pod');
     expect(both.map((p) => p.spec?.containers[0]?.image).sort()).toEqual(['img:1', 'img:2']);
     await readyAll('surge');
-    await waitFor(async () => { const l = await podsOf('surge'); return l.length === 1 && l[0]!.spec?.containers[0]?.image === 'img:2'; }, 2000, 'old removed');
+    await waitFor(async () => { const l = await podsOf('surge'); return l.length === 1 && l[0]!.spec?.containers[0]?.image === 'img:2'; }, 5000, 'old removed');
   });
 });
