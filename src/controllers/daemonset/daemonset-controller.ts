@@ -37,6 +37,8 @@ export interface DaemonSetControllerOptions {
 }
 
 const key = (o: KubeObject) => `${o.metadata?.namespace}/${o.metadata?.name}`;
+const initialFailedPodBackoffMs = 1000;
+const maxFailedPodBackoffMs = 15 * 60 * 1000;
 
 /** An int-or-percent of `total`, rounded up as upstream does for both maxSurge and maxUnavailable. */
 export function scaledValue(v: number | string | undefined, total: number, dflt: number): number {
@@ -72,6 +74,7 @@ export class DaemonSetController {
   private readonly ownRecorder: boolean;
   private readonly clock: Clock;
   private readonly log: Logger;
+  private readonly backoffs = new Map<string, { delay: number; until: number }>();
 
   constructor(private readonly opts: DaemonSetControllerOptions) {
     this.clock = opts.clock ?? realClock;
@@ -168,9 +171,10 @@ export class DaemonSetController {
     const plans = this.planNodes(ds, pods);
 
     let actionError: unknown;
+    let retryAfter: number | undefined;
     if (!ds.metadata.deletionTimestamp && this.expectations.satisfied(k)) {
       try {
-        await this.manage(k, ds, plans, hash);
+        retryAfter = await this.manage(k, ds, plans, hash);
         if ((ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') await this.rollingUpdate(k, ds, plans, hash);
       } catch (e) {
         actionError = e;
@@ -182,7 +186,8 @@ export class DaemonSetController {
     await truncateHistory(this.revisions, revisions.filter((r) => r.metadata.name !== ensured.revision.metadata.name), live, ds.spec.revisionHistoryLimit ?? 10);
     if (actionError !== undefined) throw actionError;
     const minReady = ds.spec.minReadySeconds ?? 0;
-    if (minReady > 0 && status.numberReady !== status.numberAvailable) return { requeueAfterMs: minReady * 1000 };
+    if (minReady > 0 && status.numberReady !== status.numberAvailable) retryAfter = Math.min(retryAfter ?? Infinity, minReady * 1000);
+    if (retryAfter !== undefined) return { requeueAfterMs: retryAfter };
   }
 
   private planNodes(ds: DaemonSetObject, pods: PodObject[]): NodePlan[] {
@@ -204,7 +209,8 @@ export class DaemonSetController {
   }
 
   /** Creates missing pods, removes failed, surplus and misplaced ones (upstream manage + podsShouldBeOnNode). */
-  private async manage(k: string, ds: DaemonSetObject, plans: NodePlan[], hash: string): Promise<void> {
+  private async manage(k: string, ds: DaemonSetObject, plans: NodePlan[], hash: string): Promise<number | undefined> {
+    let retryAfter: number | undefined;
     const create: string[] = [];
     const remove: PodObject[] = [];
     const surge = this.maxSurge(ds, plans) > 0;
@@ -217,6 +223,12 @@ export class DaemonSetController {
         const running: PodObject[] = [];
         for (const p of plan.pods) {
           if (p.status?.phase === 'Failed') {
+            // Replacing a pod that keeps failing backs off per node (upstream failedPodsBackoff).
+            const wait = this.failedPodBackoff(`${k}/${plan.node.metadata.name}`);
+            if (wait > 0) {
+              retryAfter = Math.min(retryAfter ?? Infinity, wait);
+              continue;
+            }
             this.recorder.event(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${p.metadata.namespace}/${p.metadata.name} on node ${plan.node.metadata.name}, will try to kill it`);
             remove.push(p);
           } else {
@@ -231,6 +243,18 @@ export class DaemonSetController {
       }
     }
     await this.applyChanges(k, ds, create, remove, hash);
+    return retryAfter;
+  }
+
+  /** Milliseconds to wait before replacing another failed pod on this node; records the attempt when 0. */
+  private failedPodBackoff(id: string): number {
+    const now = this.clock.now();
+    const b = this.backoffs.get(id);
+    if (b && now < b.until) return b.until - now;
+    // Doubling from 1 s to 15 min; a quiet spell of twice the cap forgets the history.
+    const delay = !b || now - b.until > 2 * maxFailedPodBackoffMs ? initialFailedPodBackoffMs : Math.min(b.delay * 2, maxFailedPodBackoffMs);
+    this.backoffs.set(id, { delay, until: now + delay });
+    return 0;
   }
 
   private maxSurge(ds: DaemonSetObject, plans: NodePlan[]): number {
