@@ -123,7 +123,7 @@ export class CronJobController {
     }
     for (const j of jobs) {
       if (finishedCondition(j) || active.some((r) => r.uid === j.metadata.uid)) continue;
-      if (!(cj.status?.active ?? []).some((r) => r.uid === j.metadata.uid)) {
+      if (!(cj.status?.active ?? []).some((r) => r.uid === j.metadata.uid) && !this.recentlyCreated.has(j.metadata.uid)) {
         this.recorder.event(cj, 'Warning', 'UnexpectedJob', `Saw a job that the controller did not create or forgot: ${j.metadata.name}`);
       }
     }
