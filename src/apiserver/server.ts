@@ -46,6 +46,8 @@ export interface ApiServerOptions {
   authenticateToken?: (token: string) => UserInfo | undefined;
   /** Shown by /version. */
   version?: { gitVersion: string; major: string; minor: string };
+  /** Seconds pods tolerate not-ready/unreachable nodes unless they say otherwise (default 300). */
+  defaultTolerationSeconds?: number;
   /** PEM of the CA that signs the serving certificate, served at /cacerts for joining agents. */
   serverCA?: string;
   /** Service ClusterIP range (default 10.43.0.0/16); its first address is the `kubernetes` Service's. */
@@ -96,6 +98,7 @@ export class ApiServer {
       lookupNamespace: (name) => this.registry('', 'namespaces').tryGet('', name),
       priorityClass: (name) => this.registry('scheduling.k8s.io', 'priorityclasses').tryGet('', name),
       serviceCidr: options.serviceCidr ?? '10.43.0.0/16',
+      defaultTolerationSeconds: options.defaultTolerationSeconds,
       listServices: async () => (await listPage(options.store, { prefix: this.registry('', 'services').listPrefix(''), resourcePrefix: this.registry('', 'services').resourcePrefix() })).items,
       priorityClasses: async () => (await listPage(options.store, { prefix: this.registry('scheduling.k8s.io', 'priorityclasses').listPrefix(''), resourcePrefix: this.registry('scheduling.k8s.io', 'priorityclasses').resourcePrefix() })).items,
       customVersion: (info) => this.crds.version(info.group, info.version, info.resource),

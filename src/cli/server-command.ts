@@ -26,6 +26,8 @@ interface ServerFlags {
   nodeIp?: string;
   kubeletPort?: number;
   simulatedNodes?: number;
+  nodeMonitorGracePeriod?: number;
+  defaultTolerationSeconds?: number;
   tlsSan?: string[];
   clusterCidr: string;
   serviceCidr: string;
@@ -51,6 +53,8 @@ export function serverCommand(io: CliIO): Command {
     .addOption(new Option('--runtime <name>', 'container runtime of the node agent: process (containers as host processes), simulated (pods reported running, nothing runs: for scale tests), containerd (not available yet)').choices(runtimes).default(defaultRuntime()))
     .addOption(new Option('--simulated-nodes <n>', 'with --runtime simulated: how many nodes the agent hosts').argParser((v: string) => { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer'); return n; }))
     .addOption(new Option('--node-ip <ip>', 'InternalIP of this node: pod IPs on the process runtime, and where the API server reaches the agent').default('127.0.0.1'))
+    .addOption(new Option('--node-monitor-grace-period <seconds>', 'how long a node may miss heartbeats before it is marked NotReady/Unknown and tainted').argParser(seconds).default(40))
+    .addOption(new Option('--default-toleration-seconds <seconds>', 'how long pods stay on a not-ready or unreachable node before they are evicted (unless they tolerate otherwise)').argParser(seconds).default(300))
     .addOption(new Option('--kubelet-port <port>', 'port of the node agent\'s HTTPS endpoint (logs, exec, port-forward); 0: any free port').argParser(port).default(0))
     .addOption(new Option('--log-level <level>', 'log verbosity').choices(logLevels).default(d.logLevel))
     .addOption(new Option('-t, --token <token>', 'join token for agents; default: generated once, kept in <data-dir>/token').env('KITES_TOKEN'))
@@ -87,6 +91,8 @@ export function toServerOptions(f: ServerFlags): ServerOptions {
     nodeIp: f.nodeIp,
     kubeletPort: f.kubeletPort,
     simulatedNodes: f.simulatedNodes,
+    nodeMonitorGracePeriodSeconds: f.nodeMonitorGracePeriod,
+    defaultTolerationSeconds: f.defaultTolerationSeconds,
     tlsSans: f.tlsSan,
     clusterCidr: f.clusterCidr,
     serviceCidr: f.serviceCidr,
@@ -169,4 +175,10 @@ function fileMode(v: string): number {
 
 function collect(v: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...v.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+}
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a whole number of seconds.');
+  return n;
 }

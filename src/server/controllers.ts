@@ -23,6 +23,8 @@ import { GarbageCollector } from '../controllers/garbagecollector/garbage-collec
 import { ServiceAccountsController } from '../controllers/serviceaccount/serviceaccounts-controller.js';
 import { RootCACertPublisher } from '../controllers/rootcacert/publisher.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle/node-lifecycle-controller.js';
+import { DisruptionController } from '../controllers/disruption/disruption-controller.js';
+import { PodGCController } from '../controllers/podgc/pod-gc-controller.js';
 import { Scheduler } from '../scheduler/index.js';
 
 export interface ControllerContext {
@@ -35,6 +37,7 @@ export interface ControllerContext {
   dataDir?: string;
   /** The cluster CA bundle published as kube-root-ca.crt in every namespace. */
   rootCA?: string;
+  nodeMonitorGracePeriodMs?: number;
 }
 
 interface Loop { name: string; start: (signal: AbortSignal) => Promise<void> }
@@ -61,7 +64,9 @@ function loops(ctx: ControllerContext, informers: InformerFactory, recorders: Ev
     { name: 'ttl-after-finished', start: (s) => new TTLAfterFinishedController({ transport, log: log('ttl-after-finished-controller'), informers }).start(s) },
     { name: 'garbage-collector', start: (s) => new GarbageCollector({ transport, log: log('garbage-collector'), resources: ctx.resources, informers, recorder: recorder('garbage-collector-controller') }).start(s) },
     { name: 'serviceaccount', start: (s) => new ServiceAccountsController({ transport, log: log('serviceaccount-controller'), informers }).start(s) },
-    { name: 'node-lifecycle', start: (s) => new NodeLifecycleController({ transport, log: log('node-lifecycle-controller'), informers, recorder: recorder('node-controller') }).start(s) },
+    { name: 'node-lifecycle', start: (s) => new NodeLifecycleController({ transport, log: log('node-lifecycle-controller'), informers, recorder: recorder('node-controller'), nodeMonitorGracePeriodMs: ctx.nodeMonitorGracePeriodMs }).start(s) },
+    { name: 'disruption', start: (s) => new DisruptionController({ transport, resources: ctx.resources, log: log('disruption-controller'), informers, recorder: recorder('controllermanager') }).start(s) },
+    { name: 'pod-gc', start: (s) => new PodGCController({ transport, log: log('pod-garbage-collector'), informers }).start(s) },
   ];
   if (ctx.rootCA) {
     const rootCA = ctx.rootCA;

@@ -31,6 +31,10 @@ export interface ServerOptions {
   kubeletPort: number;
   /** Simulated runtime: how many nodes the embedded agent hosts. */
   simulatedNodes: number;
+  /** How long a node may miss its heartbeats before it is NotReady/Unknown (kube-controller-manager's node-monitor-grace-period). */
+  nodeMonitorGracePeriodSeconds: number;
+  /** How long pods tolerate a not-ready or unreachable node before eviction (DefaultTolerationSeconds admission). */
+  defaultTolerationSeconds: number;
   tlsSans: string[];
   clusterCidr: string;
   serviceCidr: string;
@@ -63,6 +67,8 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     nodeIp: '127.0.0.1',
     kubeletPort: 0,
     simulatedNodes: 1,
+    nodeMonitorGracePeriodSeconds: 40,
+    defaultTolerationSeconds: 300,
     tlsSans: [],
     clusterCidr: '10.42.0.0/16',
     serviceCidr: '10.43.0.0/16',

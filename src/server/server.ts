@@ -128,6 +128,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
       serviceAccountKey: ensureServiceAccountKey(layout.tlsDir),
       serviceCidr: options.serviceCidr,
       serverCA: pki.serverCA.cert,
+      defaultTolerationSeconds: options.defaultTolerationSeconds,
       advertisePort: options.httpsListenPort || 6443,
       kubeletClient: await issueClientCertificate(pki.clientCA, { commonName: kubeletClientName, organizations: ['system:masters'] }),
     });
@@ -144,7 +145,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
     // Controllers stop first on shutdown (the stack unwinds), while the API server still answers.
     const controllersAbort = new AbortController();
     const runControllers = deps.startControllers ?? (await import('./controllers.js')).startControllers;
-    const controllersDone = runControllers({ transport: apiServer.inProcessTransport(), resources: () => apiServer.resources(), log: log.child('controllers'), signal: controllersAbort.signal, dataDir: layout.root, rootCA: pki.serverCA.cert });
+    const controllersDone = runControllers({ transport: apiServer.inProcessTransport(), resources: () => apiServer.resources(), log: log.child('controllers'), signal: controllersAbort.signal, dataDir: layout.root, rootCA: pki.serverCA.cert, nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodSeconds * 1000 });
     cleanups.push({ what: 'stop controllers', run: async () => { controllersAbort.abort(); await controllersDone; } });
 
     if (!options.disableAgent) {

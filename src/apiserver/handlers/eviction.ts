@@ -43,7 +43,7 @@ async function spendDisruption(pdbs: GenericRegistry, pdb: StoredObject, pod: St
   const name = pdb.metadata.name;
   const refuse = (status: Obj) => new StatusError(429, 'TooManyRequests', 'Cannot evict pod as it would violate the pod\'s disruption budget.', {
     causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${name} needs ${Number(status.desiredHealthy ?? 0)} healthy pods and has ${Number(status.currentHealthy ?? 0)} currently` }],
-    retryAfterSeconds: 10,
+    // No Retry-After, as upstream: client-go would retry it silently; kubectl drain reports and retries itself.
   });
   try {
     await pdbs.guaranteedUpdate(pdb.metadata.namespace ?? '', name, ctx, 'status', (cur) => {
