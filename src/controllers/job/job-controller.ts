@@ -257,7 +257,9 @@ export class JobController {
       await this.deletePods(k, job, victims);
       activeCount = 0;
       const stillThere = remaining.filter((p) => !plan.uncountedSucceeded.has(p.metadata.uid) && !plan.uncountedFailed.has(p.metadata.uid));
-      if (stillThere.length === 0 && uncounted === 0) {
+      // As 1.31+ does, the terminal condition waits until no pod is still shutting down.
+      const shuttingDown = pods.some((p) => p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+      if (stillThere.length === 0 && uncounted === 0 && !shuttingDown) {
         st.conditions = setJobCondition(st.conditions, finish.type, 'True', finish.reason, finish.message, now);
         if (finish.type === 'Complete') {
           st.completionTime = rfc3339(now);
