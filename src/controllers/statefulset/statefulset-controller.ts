@@ -185,11 +185,15 @@ export class StatefulSetController {
     }
 
     condemned.sort((a, b) => ordinalOf(set, b)! - ordinalOf(set, a)!);
+    // Every replica is healthy by now in OrderedReady mode, so the first unhealthy pod is the
+    // lowest-ordinal unhealthy condemned one: only it may go while unhealthy (upstream).
+    const firstUnhealthy = [...condemned].reverse().find((p) => !healthy(p));
     for (const pod of condemned) {
       if (pod.metadata.deletionTimestamp) {
         if (monotonic) return;
         continue;
       }
+      if (monotonic && !healthy(pod) && pod !== firstUnhealthy) return;
       await this.retainOrReleaseClaims(set, pod);
       await this.deletePod(set, pod);
       if (monotonic) return;
