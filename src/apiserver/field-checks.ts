@@ -20,19 +20,44 @@ export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
 
 /** Returns the warnings to send; throws a StatusError for rejected bodies. */
 export function checkBodyFields(info: ResourceInfo, obj: KubeObject, mode: FieldValidationMode, rawJson?: string, custom?: CustomResourceVersion): string[] {
-  const result = check(info, obj, mode, custom);
+  // Unknown fields are found in every mode: Strict refuses them, Warn and Ignore drop them.
+  const result = check(info, obj, mode === 'Strict' ? 'Strict' : 'Warn', custom);
   if (!result) return [];
   const duplicates = mode !== 'Ignore' && rawJson ? findDuplicateJsonFields(rawJson) : [];
   const err = fieldValidationError(info.kind, info.version, result, duplicates, mode);
   if (err) throw err;
+  if (!custom) pruneUnknown(obj, result.warnings);
   return mode === 'Warn' ? [...duplicates, ...result.warnings] : [];
+}
+
+/**
+ * Removes the unknown fields of a built-in object (`unknown field "spec.foo"`, with `[i]` for
+ * list elements), as upstream's decoding into Go types drops them.
+ */
+export function pruneUnknown(obj: KubeObject, messages: string[]): void {
+  for (const m of messages) {
+    const path = /^unknown field "(.*)"$/.exec(m)?.[1];
+    if (!path) continue;
+    const parts = path.match(/[^.[\]]+|\[\d+\]/g) ?? [];
+    let cur: unknown = obj;
+    for (let i = 0; i < parts.length && cur && typeof cur === 'object'; i++) {
+      const p = parts[i];
+      const key: string | number = p.startsWith('[') ? Number(p.slice(1, -1)) : p;
+      if (i === parts.length - 1) {
+        if (!Array.isArray(cur)) delete (cur as Record<string, unknown>)[key as string];
+      } else {
+        cur = (cur as Record<string | number, unknown>)[key];
+      }
+    }
+  }
 }
 
 /** The same checks on the result of a patch: upstream reports them as an invalid patch (422). */
 export function checkPatchedFields(info: ResourceInfo, obj: KubeObject, mode: FieldValidationMode, patch: unknown, custom?: CustomResourceVersion): string[] {
-  const result = check(info, obj, mode, custom);
+  const result = check(info, obj, mode === 'Strict' ? 'Strict' : 'Warn', custom);
   if (!result) return [];
   if (result.decodeError !== undefined) throw patchValidationError(patch, result.decodeError);
   if (mode === 'Strict' && result.errors.length) throw patchValidationError(patch, `strict decoding error: ${result.errors.join(', ')}`);
+  if (!custom) pruneUnknown(obj, result.warnings);
   return mode === 'Warn' ? result.warnings : [];
 }

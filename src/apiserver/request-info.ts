@@ -1,5 +1,6 @@
 // Turns a request path into what it addresses, as upstream's RequestInfoFactory does:
 // /api/v1/namespaces/ns/pods/name/status → {group "", version v1, namespace ns, resource pods, name, subresource status}.
+import { errors } from '../api/errors.js';
 
 export type ApiVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -30,7 +31,12 @@ export type RequestInfo = ResourceRequestInfo | NonResourceRequestInfo;
 const namespaceSubresources = new Set(['status', 'finalize']);
 
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
-  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  } catch {
+    throw errors.badRequest(`invalid URL escape in path: ${path}`);
+  }
   const nonResource: NonResourceRequestInfo = { isResourceRequest: false, path, verb: method.toLowerCase() };
   if (parts.length === 0) return nonResource;
   let i = 0;

@@ -181,6 +181,8 @@ export class ApiServer {
       cert: serving.cert, key: serving.key, ca: this.options.clientCA,
       requestCert: true, rejectUnauthorized: false,
       keepAliveTimeout: 65_000,
+      // Long label selectors and names in URLs: upstream accepts about 1 MB of headers.
+      maxHeaderSize: 1024 * 1024,
     }, (req, res) => { void this.serveHttp(req, res); });
     server.on('clientError', (_err, socket) => socket.destroy());
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { void this.serveUpgrade(req, socket, head); });

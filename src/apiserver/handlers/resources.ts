@@ -2,7 +2,7 @@
 // for every resource through the generic registry, plus the status and scale subresources.
 import type { ResourceInfo } from '../../api/resources/types.js';
 import type { KubeObject, StoredObject, WatchEvent } from '../../api/types.js';
-import { errors, StatusError } from '../../api/errors.js';
+import { errors, fieldErrors, StatusError } from '../../api/errors.js';
 import type { Logger } from '../../api/log.js';
 import type { ApiRequest, ApiResponder } from '../http/api-request.js';
 import type { ResourceRequestInfo } from '../request-info.js';
@@ -46,31 +46,30 @@ const patchTypes = new Set([
 export class ResourceHandler {
   constructor(private readonly deps: ResourceHandlerDeps) {}
 
-  async handle(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder): Promise<void> {
+  async handle(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, rawRes: ApiResponder): Promise<void> {
     const registry = this.deps.registryFor(info);
     const ctx = this.context(req);
+    // Warnings gathered while handling travel as headers, so they go out before the body does.
+    const res = withWarnings(rawRes, ctx.warnings);
     const sub = ri.subresource;
-    if (sub === 'token' && info.group === '' && info.resource === 'serviceaccounts' && ri.verb === 'create') {
+    if (sub && !info.subresources?.some((s) => s.name === sub)) throw notFoundPath();
+    if (info.namespaced && !ri.namespace && ri.name) throw notFoundPath();
+    if (!info.namespaced && ri.namespace) throw notFoundPath();
+    checkVerb(info, ri, req.method);
+    if (sub === 'token' && info.group === '' && info.resource === 'serviceaccounts') {
       return requestToken(registry, this.deps.tokens, ri, await this.decode(req), ctx, res);
     }
-    if (sub === 'eviction' && info.group === '' && info.resource === 'pods' && ri.verb === 'create') {
+    if (sub === 'eviction' && info.group === '' && info.resource === 'pods') {
       const pdbs = this.deps.registryFor({ group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' } as ResourceInfo);
       return evictPod(registry, pdbs, this.deps.store, ri, await this.decode(req), ctx, res);
     }
-    if (sub === 'binding' && info.group === '' && info.resource === 'pods' && ri.verb === 'create') {
+    if (sub === 'binding' && info.group === '' && info.resource === 'pods') {
       return bindPod(registry, ri, await this.decode(req), ctx, res);
     }
     if (sub && sub !== 'status' && sub !== 'scale' && !(sub === 'finalize' && info.resource === 'namespaces')) {
-      throw errors.notFound(info.group, `${info.resource}/${sub}`, ri.name);
+      throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
     }
-    if (sub && !info.subresources?.some((s) => s.name === sub)) throw errors.notFound(info.group, `${info.resource}/${sub}`, ri.name);
-    if (info.namespaced && !ri.namespace && ri.name) throw errors.notFound(info.group, info.resource, ri.name);
-    if (!info.namespaced && ri.namespace) throw errors.notFound(info.group, info.resource, ri.name);
-    try {
-      await this.dispatch(info, ri, req, res, registry, ctx);
-    } finally {
-      res.warnings(ctx.warnings);
-    }
+    await this.dispatch(info, ri, req, res, registry, ctx);
   }
 
   private async dispatch(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder, registry: GenericRegistry, ctx: RequestContext): Promise<void> {
@@ -92,6 +91,8 @@ export class ResourceHandler {
       }
       case 'update': {
         const decoded = await this.decode(req);
+        const obj = ri.subresource === 'scale' ? decoded.object : this.checked(info, decoded, req, ctx);
+        checkBodyIdentity(info, ri, obj);
         if (ri.subresource === 'scale') {
           const scale = decoded.object;
           const updated = await registry.guaranteedUpdate(ns, ri.name, ctx, '', (cur) => {
@@ -101,7 +102,6 @@ export class ResourceHandler {
           });
           return res.object(200, scaleOf(info, updated));
         }
-        const obj = ri.subresource ? decoded.object : this.checked(info, decoded, req, ctx);
         if (ri.subresource === 'finalize') {
           const updated = await registry.guaranteedUpdate(ns, ri.name, ctx, '', (cur) => ({ ...cur, spec: { ...(cur.spec as object), finalizers: (obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] } }));
           return this.respondObject(info, req, res, 200, updated);
@@ -208,7 +208,8 @@ export class ResourceHandler {
     const form = negotiateObjectForm(req.headers.accept);
     const includeObject = tableIncludeObject(q);
     // Upstream picks a random timeout in [minRequestTimeout, 2×minRequestTimeout) when none is given.
-    const timeoutSeconds = q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : 1800 + Math.floor(Math.random() * 1800);
+    const asked = Number(q.get('timeoutSeconds') ?? 0);
+    const timeoutSeconds = Number.isFinite(asked) && asked > 0 ? asked : 1800 + Math.floor(Math.random() * 1800);
     const stream = res.stream(200, 'application/json');
     let first = true;
     let done = false;
@@ -270,6 +271,7 @@ export class ResourceHandler {
     if (ri.subresource === 'scale') {
       const updated = await registry.guaranteedUpdate(ri.namespace, ri.name, ctx, '', (cur) => {
         const scale = this.deps.applyPatch(info, type, scaleOf(info, cur) as StoredObject, patch, ctx, force, 'scale');
+        checkBodyIdentity(info, ri, scale, true);
         return applyScale(cur, scale);
       });
       return res.object(200, scaleOf(info, updated));
@@ -277,6 +279,7 @@ export class ResourceHandler {
     const sub = ri.subresource === 'status' ? 'status' : '';
     const mutate = (cur: StoredObject): KubeObject => {
       const next = this.deps.applyPatch(info, type, cur, patch, ctx, force, sub);
+      checkBodyIdentity(info, ri, next, true);
       const rv = next.metadata?.resourceVersion;
       if (rv && rv !== cur.metadata.resourceVersion) throw errors.resourceVersionConflict(info.group, info.resource, ri.name);
       if (!sub) ctx.warnings.push(...this.deps.checkPatched(info, next, mode, patch));
@@ -343,4 +346,63 @@ function defaultManager(userAgent: string | undefined): string | undefined {
   if (!userAgent) return undefined;
   const m = userAgent.split('/')[0].trim();
   return m.slice(0, 128) || undefined;
+}
+
+const methodNotAllowed = () => errors.methodNotAllowed('the server does not allow this method on the requested resource');
+
+function notFoundPath(): StatusError {
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', { causes: [] });
+}
+
+/** 405 for verbs a resource (or its subresource) does not serve, as upstream's routes do. */
+function checkVerb(info: ResourceInfo, ri: ResourceRequestInfo, method: string): void {
+  const m = method.toUpperCase();
+  if (!ri.name && (m === 'PUT' || m === 'PATCH')) throw methodNotAllowed();
+  if (ri.name && m === 'POST' && !ri.subresource) throw methodNotAllowed();
+  if (!['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(m)) throw methodNotAllowed();
+  const verbs = (ri.subresource ? info.subresources?.find((s) => s.name === ri.subresource)?.verbs ?? [] : info.verbs) as string[];
+  if (!verbs.includes(ri.verb)) throw methodNotAllowed();
+}
+
+/** A responder that writes the collected warnings just before the first byte of the answer. */
+function withWarnings(res: ApiResponder, warnings: string[]): ApiResponder {
+  let flushed = 0;
+  const flush = () => {
+    if (warnings.length > flushed) res.warnings(warnings.slice(flushed));
+    flushed = warnings.length;
+  };
+  return {
+    get sent() { return res.sent; },
+    object(code, body, contentType) { flush(); res.object(code, body, contentType); },
+    raw(code, contentType, body, headers) { flush(); res.raw(code, contentType, body, headers); },
+    error(err) { flush(); res.error(err); },
+    warnings(list) { warnings.push(...list); },
+    stream(code, contentType) { flush(); return res.stream(code, contentType); },
+  };
+}
+
+/**
+ * The body of a write names what the URL names: kind and apiVersion of the resource (Scale for
+ * /scale), the same name and namespace. Patches that try to change them are refused too.
+ */
+function checkBodyIdentity(info: ResourceInfo, ri: ResourceRequestInfo, obj: KubeObject, patched = false): void {
+  const scale = ri.subresource === 'scale';
+  const kind = scale ? 'Scale' : info.kind;
+  const apiVersion = scale ? 'autoscaling/v1' : info.group ? `${info.group}/${info.version}` : info.version;
+  if (obj.kind !== undefined && obj.kind !== kind) {
+    if (patched) throw errors.invalid(info.group, info.kind, ri.name, [fieldErrors.invalid('kind', obj.kind, `must be ${kind}`)]);
+    throw errors.badRequest(`${kind} in version "${scale ? 'v1' : info.version}" cannot be handled as a ${kind}: the kind in the data (${String(obj.kind)}) does not match the expected kind (${kind})`);
+  }
+  if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
+    if (patched) throw errors.invalid(info.group, info.kind, ri.name, [fieldErrors.invalid('apiVersion', obj.apiVersion, `must be ${apiVersion}`)]);
+    throw errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+  }
+  const name = obj.metadata?.name;
+  if (name === undefined || name === '') {
+    if (!patched) throw errors.badRequest('the name of the object (based on URL) was undeterminable: name must be provided');
+  } else if (name !== ri.name) {
+    throw errors.badRequest(`the name of the object (${name}) does not match the name on the URL (${ri.name})`);
+  }
+  const ns = obj.metadata?.namespace;
+  if (info.namespaced && ns && ns !== ri.namespace) throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
 }

@@ -56,6 +56,20 @@ export function decodeBody(body: Buffer, contentType: string | undefined): Decod
   }
 }
 
+/** Go's JSON decoder refuses nesting deeper than this; deeper bodies would exhaust our stack. */
+export const maxJsonDepth = 10_000;
+
+/** Throws a 400 when `v` nests deeper than Go's decoder allows (iterative: no recursion). */
+export function checkDepth(v: unknown): void {
+  const stack: Array<[unknown, number]> = [[v, 1]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    if (d > maxJsonDepth) throw errors.badRequest('json: exceeded max depth');
+    for (const c of Array.isArray(x) ? x : Object.values(x)) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+  }
+}
+
 export function parseJson(text: string): KubeObject {
   let v: unknown;
   try {
@@ -63,6 +77,7 @@ export function parseJson(text: string): KubeObject {
   } catch (e) {
     throw errors.badRequest(`error decoding JSON body: ${(e as Error).message}`);
   }
+  checkDepth(v);
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw errors.badRequest('the body of the request must be a JSON object');
   return v as KubeObject;
 }
@@ -75,6 +90,7 @@ export function parseYaml(text: string): KubeObject {
     throw errors.badRequest(`error decoding YAML body: ${(e as Error).message}`);
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw errors.badRequest('the body of the request must be a YAML object');
+  checkDepth(v);
   return v as KubeObject;
 }
 
@@ -82,9 +98,12 @@ export function parseYaml(text: string): KubeObject {
 export function decodePatchBody(body: Buffer, type: string): unknown {
   const text = body.toString('utf8');
   if (type === 'application/apply-patch+yaml' || type === 'application/apply-patch+cbor') return parseYaml(text);
+  let v: unknown;
   try {
-    return JSON.parse(text);
+    v = JSON.parse(text);
   } catch (e) {
     throw errors.badRequest(`error decoding patch: ${(e as Error).message}`);
   }
+  checkDepth(v);
+  return v;
 }

@@ -45,7 +45,9 @@ export interface DeleteOptions {
 export interface DeleteResult { object: StoredObject; deleted: boolean }
 
 const nameChars = 'bcdfghjklmnpqrstvwxz2456789';
-const maxRetries = 16;
+// Unconditional writes retry conflicts until they land, as upstream's GuaranteedUpdate does; the
+// cap only guards against a livelock.
+const maxRetries = 1000;
 
 export class GenericRegistry {
   readonly strategy: Strategy;
@@ -138,7 +140,8 @@ export class GenericRegistry {
     const obj = clone(input);
     const meta = (obj.metadata ??= {});
     this.checkIdentity(obj);
-    if (meta.name && meta.name !== name) throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    if (!meta.name) throw errors.badRequest('the name of the object (based on URL) was undeterminable: name must be provided');
+    if (meta.name !== name) throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
     if (this.info.namespaced && meta.namespace && meta.namespace !== namespace) {
       throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }

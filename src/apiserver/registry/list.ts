@@ -4,7 +4,7 @@
 import type { Store } from '../../storage/store.js';
 import { StoreCompactedError } from '../../storage/store.js';
 import type { StoredObject } from '../../api/types.js';
-import { errors } from '../../api/errors.js';
+import { errors, StatusError } from '../../api/errors.js';
 import { decodeObject } from './codec.js';
 
 export interface ListRequest {
@@ -61,7 +61,8 @@ export async function listPage(store: Store, req: ListRequest): Promise<ListPage
     if (!Number.isInteger(rv) || rv < 0) throw errors.badRequest(`invalid resource version: ${req.resourceVersion}`);
     const current = await store.currentRevision();
     if (rv > current) {
-      throw errors.timeout(`Too large resource version: ${rv}, current: ${current}`);
+      // client-go's reflector recognises this cause and retries after a second.
+      throw new StatusError(504, 'Timeout', `Too large resource version: ${rv}, current: ${current}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
     }
     // Exact reads at that revision; NotOlderThan (and unset) are satisfied by the newest data.
     if (req.resourceVersionMatch === 'Exact') revision = rv;
