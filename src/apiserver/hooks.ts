@@ -14,6 +14,7 @@ import { admitPodCreate, type PodAdmissionDeps } from './admission/pod-admission
 import { allocateServiceAddresses, type ServiceAllocationDeps } from './admission/service-allocation.js';
 import type { CustomResourceVersion } from './crd/crd-info.js';
 import { defaultCustomResource, validateCustomResource } from './crd/crd-validation.js';
+import { validateCustomResourceDefinitionSchemas } from '../api/crdschema/index.js';
 
 export interface HookDeps extends PodAdmissionDeps, ServiceAllocationDeps {
   lookupNamespace(name: string): Promise<KubeObject | undefined>;
@@ -35,11 +36,14 @@ export function createHooks(deps: HookDeps): RegistryHooks {
       const custom = deps.customVersion(info);
       if (custom) return validateCustomResource(custom, obj, old);
       const opts = { namespaced: info.namespaced };
-      if (!old) return validateObject(info.group, info.version, info.kind, obj, opts);
+      // A CRD's schemas must be structural and its CEL rules must compile, before it is stored.
+      const schemaErrors = info.group === 'apiextensions.k8s.io' && info.resource === 'customresourcedefinitions' && subresource === ''
+        ? validateCustomResourceDefinitionSchemas(obj.spec) : [];
+      if (!old) return [...validateObject(info.group, info.version, info.kind, obj, opts), ...schemaErrors];
       // binding changes only spec.nodeName and the PodScheduled condition, checked by its handler.
       if (subresource === 'binding') return [];
       if (subresource === 'status') return validateStatusUpdate(info.group, info.version, info.kind, obj, old, opts);
-      return validateObjectUpdate(info.group, info.version, info.kind, obj, old, opts);
+      return [...validateObjectUpdate(info.group, info.version, info.kind, obj, old, opts), ...schemaErrors];
     },
     async admit(info, op, obj, old) {
       // NamespaceLifecycle: no new content in missing or terminating namespaces; immortal namespaces stay.

@@ -110,6 +110,7 @@ export class ApiServer {
       checkFields: (info, obj, mode, raw) => checkBodyFields(info, obj, mode, raw, this.crds.version(info.group, info.version, info.resource)),
       checkPatched: (info, obj, mode, patch) => checkPatchedFields(info, obj, mode, patch, this.crds.version(info.group, info.version, info.resource)),
       applyPatch: (info, type, current, patch, ctx, force, sub) => patchObject(info, type, current, patch, ctx, force, this.crds.version(info.group, info.version, info.resource), sub),
+      scalePathsFor: (info) => this.crds.version(info.group, info.version, info.resource)?.scale,
       printerFor: (info) => {
         const v = this.crds.version(info.group, info.version, info.resource);
         return v ? customResourcePrinter(v.printerColumns) : undefined;

@@ -249,3 +249,31 @@ describe('service addresses', () => {
     expect((h.spec as { clusterIPs: string[] }).clusterIPs).toEqual(['None']);
   });
 });
+
+describe('custom resource scale and CRD schema checks', () => {
+  const crds = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', namespaced: false };
+  it('serves /scale at the CRD-declared paths and refuses non-structural schemas', async () => {
+    await expectStatus(t.client.resource<KubeObject>(crds).create(undefined, {
+      metadata: { name: 'bads.demo.example.com' },
+      spec: { group: 'demo.example.com', scope: 'Namespaced', names: { plural: 'bads', kind: 'Bad' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { properties: { x: { type: 'string' } } } } } } }] },
+    } as KubeObject), 422, 'spec.versions[0].schema.openAPIV3Schema.properties[spec].type');
+    await t.client.resource<KubeObject>(crds).create(undefined, {
+      metadata: { name: 'pools.demo.example.com' },
+      spec: {
+        group: 'demo.example.com', scope: 'Namespaced', names: { plural: 'pools', kind: 'Pool' },
+        versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {}, scale: { specReplicasPath: '.spec.size', statusReplicasPath: '.status.size', labelSelectorPath: '.status.selector' } },
+          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } }, status: { type: 'object', properties: { size: { type: 'integer' }, selector: { type: 'string' } } } } } } }],
+      },
+    } as KubeObject);
+    const pools = t.client.resource<KubeObject>({ group: 'demo.example.com', version: 'v1', resource: 'pools', namespaced: true });
+    for (let i = 0; i < 100; i++) {
+      try { await pools.list('default'); break; } catch { await new Promise((r) => setTimeout(r, 20)); }
+    }
+    await pools.create('default', { apiVersion: 'demo.example.com/v1', kind: 'Pool', metadata: { name: 'p' }, spec: { size: 2 } } as KubeObject);
+    await pools.patch('default', 'p', 'merge', { status: { size: 2, selector: 'app=p' } }, { subresource: 'status' });
+    const scale = await t.client.requestJson<KubeObject>({ method: 'GET', path: '/apis/demo.example.com/v1/namespaces/default/pools/p/scale' });
+    expect(scale).toMatchObject({ kind: 'Scale', spec: { replicas: 2 }, status: { replicas: 2, selector: 'app=p' } });
+    await t.client.requestJson({ method: 'PATCH', path: '/apis/demo.example.com/v1/namespaces/default/pools/p/scale', body: { spec: { replicas: 5 } }, contentType: 'application/merge-patch+json' });
+    expect(((await pools.get('default', 'p')).spec as { size: number }).size).toBe(5);
+  });
+});

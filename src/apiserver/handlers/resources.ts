@@ -15,7 +15,7 @@ import { buildFilter } from '../registry/filters.js';
 import type { Store } from '../../storage/store.js';
 import { buildTable, type Printer } from '../tables/index.js';
 import { toPartial, toPartialList } from './partial.js';
-import { scaleOf, applyScale } from './scale.js';
+import { scaleOf, applyScale, type ScalePaths } from './scale.js';
 import { bindPod } from './binding.js';
 import { requestToken } from './token-request.js';
 import { evictPod } from './eviction.js';
@@ -33,6 +33,8 @@ export interface ResourceHandlerDeps {
   applyPatch(info: ResourceInfo, type: string, current: StoredObject, patch: unknown, ctx: RequestContext, force: boolean, subresource: string): KubeObject;
   /** The table printer of custom resources (additionalPrinterColumns). */
   printerFor(info: ResourceInfo): Printer | undefined;
+  /** The scale paths of a custom resource (undefined: built-in .spec.replicas). */
+  scalePathsFor(info: ResourceInfo): ScalePaths | undefined;
   tokens: ServiceAccountTokens;
   now(): Date;
 }
@@ -77,7 +79,7 @@ export class ResourceHandler {
     switch (ri.verb) {
       case 'get': {
         const obj = await registry.get(ns, ri.name);
-        if (ri.subresource === 'scale') return res.object(200, scaleOf(info, obj));
+        if (ri.subresource === 'scale') return res.object(200, scaleOf(info, obj, this.deps.scalePathsFor(info)));
         return this.respondObject(info, req, res, 200, obj);
       }
       case 'list': return this.list(info, ri, req, res);
@@ -98,9 +100,9 @@ export class ResourceHandler {
           const updated = await registry.guaranteedUpdate(ns, ri.name, ctx, '', (cur) => {
             const want = (scale.metadata?.resourceVersion as string | undefined);
             if (want && want !== cur.metadata.resourceVersion) throw errors.resourceVersionConflict(info.group, info.resource, ri.name);
-            return applyScale(cur, scale);
+            return applyScale(cur, scale, this.deps.scalePathsFor(info));
           });
-          return res.object(200, scaleOf(info, updated));
+          return res.object(200, scaleOf(info, updated, this.deps.scalePathsFor(info)));
         }
         if (ri.subresource === 'finalize') {
           const updated = await registry.guaranteedUpdate(ns, ri.name, ctx, '', (cur) => ({ ...cur, spec: { ...(cur.spec as object), finalizers: (obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] } }));
@@ -270,11 +272,11 @@ export class ResourceHandler {
     }
     if (ri.subresource === 'scale') {
       const updated = await registry.guaranteedUpdate(ri.namespace, ri.name, ctx, '', (cur) => {
-        const scale = this.deps.applyPatch(info, type, scaleOf(info, cur) as StoredObject, patch, ctx, force, 'scale');
+        const scale = this.deps.applyPatch(info, type, scaleOf(info, cur, this.deps.scalePathsFor(info)) as StoredObject, patch, ctx, force, 'scale');
         checkBodyIdentity(info, ri, scale, true);
-        return applyScale(cur, scale);
+        return applyScale(cur, scale, this.deps.scalePathsFor(info));
       });
-      return res.object(200, scaleOf(info, updated));
+      return res.object(200, scaleOf(info, updated, this.deps.scalePathsFor(info)));
     }
     const sub = ri.subresource === 'status' ? 'status' : '';
     const mutate = (cur: StoredObject): KubeObject => {

@@ -23,19 +23,44 @@ export function selectorString(selector: unknown): string {
   return parts.join(',');
 }
 
-export function scaleOf(_info: ResourceInfo, obj: StoredObject): KubeObject {
-  const spec = rec(obj.spec), status = rec(obj.status);
+/** Where a custom resource keeps replicas and its selector (the CRD's scale subresource). */
+export interface ScalePaths { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string }
+
+const builtinPaths: ScalePaths = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' };
+
+function segments(path: string): string[] {
+  return path.replace(/^\./, '').split('.').filter(Boolean);
+}
+
+function read(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const k of segments(path)) cur = rec(cur)[k];
+  return cur;
+}
+
+function write(obj: Obj, path: string, value: unknown): Obj {
+  const [head, ...rest] = segments(path);
+  if (!head) return obj;
+  return { ...obj, [head]: rest.length ? write(rec(obj[head]), rest.join('.'), value) : value };
+}
+
+export function scaleOf(_info: ResourceInfo, obj: StoredObject, paths?: ScalePaths): KubeObject {
   const m = obj.metadata;
+  const p = paths ?? builtinPaths;
+  const specReplicas = read(obj, p.specReplicasPath);
+  const statusReplicas = read(obj, p.statusReplicasPath);
+  // Built-in workloads carry a LabelSelector object; custom resources a selector string at labelSelectorPath.
+  const selector = paths ? (p.labelSelectorPath ? read(obj, p.labelSelectorPath) : undefined) : selectorString(rec(obj.spec).selector);
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
-    spec: { replicas: typeof spec.replicas === 'number' ? spec.replicas : 0 },
-    status: { replicas: typeof status.replicas === 'number' ? status.replicas : 0, selector: selectorString(spec.selector) },
+    spec: { replicas: typeof specReplicas === 'number' ? specReplicas : 0 },
+    status: { replicas: typeof statusReplicas === 'number' ? statusReplicas : 0, ...(typeof selector === 'string' && selector ? { selector } : {}) },
   };
 }
 
-export function applyScale(current: StoredObject, scale: KubeObject): KubeObject {
+export function applyScale(current: StoredObject, scale: KubeObject, paths?: ScalePaths): KubeObject {
   const replicas = rec(scale.spec).replicas;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
     throw errors.invalid('autoscaling', 'Scale', current.metadata.name, [
@@ -43,5 +68,5 @@ export function applyScale(current: StoredObject, scale: KubeObject): KubeObject
       fieldErrors.invalid('spec.replicas', replicas, 'must be greater than or equal to 0'),
     ]);
   }
-  return { ...current, spec: { ...rec(current.spec), replicas } };
+  return write(current as Obj, (paths ?? builtinPaths).specReplicasPath, replicas) as KubeObject;
 }
