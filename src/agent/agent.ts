@@ -1,6 +1,7 @@
 // The node agent (kites' kubelet): registers the Node, keeps its Lease and status fresh, and runs
 // the pods bound to it on a runtime. `startNodeAgent` is the one call `kites server` and
 // `kites agent` make.
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { silentLogger } from '../api/log.js';
@@ -63,6 +64,7 @@ async function startProcessAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
   log.info('node registered; runtime "process": containers are host processes (no isolation, no image pulls, volumes as host directories)', { node: opts.nodeName, address });
 
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal); // one signal for every informer and pod worker
   const recorder = new EventRecorder({ transport: opts.transport, component: 'kubelet', host: opts.nodeName, reportingInstance: opts.nodeName, clock, log });
   const podsApi = client.resource<StoredObject>(podResource);
   const informer = new SharedInformer<StoredObject>(podsApi, { fieldSelector: `spec.nodeName=${opts.nodeName}`, clock, log });

@@ -3,6 +3,7 @@
 // the `kites-controller-manager` Lease in kube-system, so several servers can share a store; each
 // talks to the API server only through the in-process client.
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Logger } from '../api/log.js';
 import type { ResourceInfo } from '../api/resources/types.js';
@@ -90,6 +91,7 @@ async function runAll(list: Loop[], signal: AbortSignal, log: Logger): Promise<v
 /** Runs every loop while leading; settles once `signal` aborts and all have stopped. */
 export async function startControllers(ctx: ControllerContext): Promise<void> {
   // A stable identity lets a restarted server take its own lease back at once.
+  setMaxListeners(0, ctx.signal);
   const identity = `${hostname()}_${createHash('sha256').update(ctx.dataDir ?? '').digest('hex').slice(0, 12)}`;
   const elector = new LeaderElector({
     client: new RestClient(ctx.transport, { fieldManager: 'kites-controller-manager' }),
@@ -99,6 +101,8 @@ export async function startControllers(ctx: ControllerContext): Promise<void> {
     log: ctx.log,
     onStartedLeading: async (signal) => {
       ctx.log.info('leading: starting controllers and scheduler', { identity });
+      // Every informer and worker pool listens on this one signal: dozens, by design.
+      setMaxListeners(0, signal);
       // Controllers share one informer per resource, as kube-controller-manager does.
       const informers = new InformerFactory(new RestClient(ctx.transport), { log: ctx.log });
       const recorders: EventRecorder[] = [];
