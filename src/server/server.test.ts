@@ -82,7 +82,7 @@ describe('startServer', () => {
     const lines: string[] = [];
     let fake: FakeApiServer | undefined;
     try {
-      const options = serverOptions({ dataDir: dir, httpsListenPort: 0, bindAddress: '127.0.0.1', datastoreEndpoint: 'memory://' });
+      const options = serverOptions({ dataDir: dir, httpsListenPort: 0, bindAddress: '127.0.0.1', datastoreEndpoint: 'memory://', disableAgent: true });
       const running = await startServer(options, {
         log: silentLogger,
         progress: (l) => lines.push(l),
@@ -125,7 +125,7 @@ describe('startServer', () => {
   it('cleans up what started when start-up fails or is aborted', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kites-srv-'));
     try {
-      const options = serverOptions({ dataDir: dir, httpsListenPort: 0, bindAddress: '127.0.0.1', datastoreEndpoint: 'memory://', readyTimeoutMs: 100 });
+      const options = serverOptions({ dataDir: dir, httpsListenPort: 0, bindAddress: '127.0.0.1', datastoreEndpoint: 'memory://', readyTimeoutMs: 100, disableAgent: true });
       let fake: FakeApiServer | undefined;
       await expect(startServer(options, { log: silentLogger, progress: () => {}, startControllers: noControllers, createApiServer: (o) => (fake = new FakeApiServer(o, 60_000)) }))
         .rejects.toThrow('API server not ready after');

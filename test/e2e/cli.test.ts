@@ -36,10 +36,10 @@ describe('kites command', () => {
     for (const f of ['--data-dir', '--https-listen-port', '--write-kubeconfig', '--runtime', '--pause-image', '--lb-address-pool']) expect(r.stdout).toContain(f);
   });
 
-  it('agent fails with a message until the node agent exists', async () => {
-    const r = await runKites(['agent', '--server', 'https://127.0.0.1:1', '--token', 't']);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('not available yet');
+  it('agent fails with a clear message when the server cannot be reached', async () => {
+    const r = await runKites(['agent', '--server', 'https://127.0.0.1:1', '--token', 't', '--data-dir', `${process.env.TMPDIR ?? '/tmp'}/kites-agent-unreachable-${process.pid}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('kites: agent failed:');
   });
 
   it('an unknown flag is a usage error, not a crash', async () => {

@@ -44,20 +44,21 @@ describe('@kubernetes/client-node', () => {
     kc.loadFromFile(cluster.kubeconfig);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'js-e2e' } } });
-    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/js-e2e/configmaps', () => core.listNamespacedConfigMap({ namespace: 'js-e2e' }));
+    // Labelled, so the namespace's kube-root-ca.crt ConfigMap stays out of the picture.
+    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/js-e2e/configmaps', () => core.listNamespacedConfigMap({ namespace: 'js-e2e', labelSelector: 'e2e=js' }), 'e2e=js');
     const seen: string[] = [];
     informer.on('add', (o) => seen.push(`add:${o.metadata?.name}`));
     informer.on('update', (o) => seen.push(`update:${o.metadata?.name}`));
     informer.on('delete', (o) => seen.push(`delete:${o.metadata?.name}`));
     await informer.start();
     try {
-      await core.createNamespacedConfigMap({ namespace: 'js-e2e', body: { metadata: { name: 'js' }, data: { a: '1' } } });
+      await core.createNamespacedConfigMap({ namespace: 'js-e2e', body: { metadata: { name: 'js', labels: { e2e: 'js' } }, data: { a: '1' } } });
       await core.replaceNamespacedConfigMap({ name: 'js', namespace: 'js-e2e', body: { ...(await core.readNamespacedConfigMap({ name: 'js', namespace: 'js-e2e' })), data: { a: '2' } } });
       await core.deleteNamespacedConfigMap({ name: 'js', namespace: 'js-e2e' });
       const deadline = Date.now() + 10_000;
       while (seen.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(seen).toEqual(['add:js', 'update:js', 'delete:js']);
-      const list = await core.listNamespacedConfigMap({ namespace: 'js-e2e' });
+      const list = await core.listNamespacedConfigMap({ namespace: 'js-e2e', labelSelector: 'e2e=js' });
       expect(list.items).toEqual([]);
       await expect(core.readNamespacedConfigMap({ name: 'js', namespace: 'js-e2e' })).rejects.toMatchObject({ code: 404 });
     } finally {
