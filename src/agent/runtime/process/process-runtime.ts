@@ -19,6 +19,7 @@ import { RecordStore, type ContainerRecord, type SandboxRecord } from './records
 import { OutputTailer } from './output-tailer.js';
 import { isSameLiveProcess, readProcStat, signalGroup } from './proc.js';
 import { attachToProcess, forwardToLocalPort, runExec, runExecSync } from './process-streams.js';
+import { findPtyTools, type PtyTools } from './tty.js';
 
 export interface ProcessRuntimeOptions {
   /** The agent's data directory; state lives in <dataDir>/agent/process/. */
@@ -32,6 +33,8 @@ export interface ProcessRuntimeOptions {
   maxLogBytes?: number;
   /** PATH given to containers (the image would set it; here: the agent's own). */
   path?: string;
+  /** util-linux `script` and `stty` for tty sessions; null: none (pipes). Default: found on PATH. */
+  ptyTools?: PtyTools | null;
 }
 
 /** What the process runtime cannot do; shown in the Node's annotations and the docs. */
@@ -39,7 +42,7 @@ export const processRuntimeLimitations = [
   'no isolation: containers are host processes sharing the node\'s users, filesystem and network',
   'no image pulls: the image is recorded, the container\'s command must exist on the host',
   'volumes are host directories: a process cannot see them at mountPath (KITES_VOLUME_<NAME> gives the path)',
-  'no resource limits enforced, no tty',
+  'no resource limits enforced',
 ];
 
 interface LiveContainer {
@@ -58,6 +61,7 @@ const signalNumbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3
 export class ProcessRuntime implements RuntimeService {
   private readonly store: RecordStore;
   private readonly log: Logger;
+  private readonly pty: PtyTools | undefined;
   private readonly sandboxes = new Map<string, SandboxRecord>();
   private readonly containers = new Map<string, ContainerRecord>();
   private readonly live = new Map<string, LiveContainer>();
@@ -67,6 +71,8 @@ export class ProcessRuntime implements RuntimeService {
   private constructor(private readonly opts: ProcessRuntimeOptions) {
     this.store = new RecordStore(join(opts.dataDir, 'agent', 'process'));
     this.log = (opts.log ?? silentLogger).child('process-runtime');
+    this.pty = opts.ptyTools === undefined ? findPtyTools(opts.path ?? process.env.PATH) : opts.ptyTools ?? undefined;
+    if (!this.pty) this.log.info('no util-linux `script`/`stty` on this host: tty sessions use pipes (no terminal, no resize)');
   }
 
   /** Opens the runtime: loads its records and re-adopts containers still running. */
@@ -324,7 +330,7 @@ export class ProcessRuntime implements RuntimeService {
 
   async exec(id: string, cmd: string[], streams: StreamOptions): Promise<number> {
     const { rec, lc } = this.running(id);
-    return runExec(cmd, { cwd: this.workingDir(rec), env: this.environment(rec) }, streams, lc.execs);
+    return runExec(cmd, { cwd: this.workingDir(rec), env: this.environment(rec) }, streams, lc.execs, this.pty);
   }
 
   async attach(id: string, streams: StreamOptions): Promise<void> {

@@ -1,12 +1,17 @@
 // exec, attach and port-forward for host-process containers. An exec is one more host process in
 // the container's environment and working directory, leading its own process group so a timeout
-// or the container's end kills all of it. There is no pseudo-terminal (Node has none without a
-// native module): with tty the output is the merged stdout/stderr through pipes.
+// or the container's end kills all of it. With tty the command runs on a pseudo-terminal made by
+// util-linux `script` (see tty.ts); without `script` on the host, tty only merges stderr into
+// stdout through pipes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import type { Duplex, Writable } from 'node:stream';
 import type { ExecSyncResult, StreamOptions } from '../types.js';
 import { signalGroup } from './proc.js';
+import { followResizes, scriptArgs, takeFirstSize, type PtyTools } from './tty.js';
+
+/** How long a tty exec waits for the client's first terminal size before starting. */
+const firstSizeWaitMs = 300;
 
 export interface ExecEnv { cwd: string; env: Record<string, string> }
 
@@ -57,7 +62,10 @@ export function runExecSync(cmd: string[], at: ExecEnv, timeoutMs: number, sessi
   });
 }
 
-export function runExec(cmd: string[], at: ExecEnv, streams: StreamOptions, sessions: Set<ChildProcess>): Promise<number> {
+export async function runExec(
+  cmd: string[], at: ExecEnv, streams: StreamOptions, sessions: Set<ChildProcess>, pty?: PtyTools,
+): Promise<number> {
+  if (streams.tty && pty) return runExecOnPty(cmd, at, streams, sessions, pty);
   return new Promise((resolve, reject) => {
     const child = startExec(cmd, at, !!streams.stdin, sessions);
     child.once('error', (e) => reject(new Error(`exec: "${cmd[0]}": ${e.message}`)));
@@ -70,6 +78,33 @@ export function runExec(cmd: string[], at: ExecEnv, streams: StreamOptions, sess
     pipeTo(child.stderr!, errOut);
     child.once('close', (code, signal) => resolve(exitCodeOf(code, signal)));
   });
+}
+
+/**
+ * A tty exec: the command runs under `script` on a new pty, so it sees a terminal (isatty, job
+ * control, echo, a size). Everything it writes comes back as the terminal's output on stdout,
+ * as with a tty in upstream (there is no separate stderr); resize events resize the pty.
+ */
+async function runExecOnPty(
+  cmd: string[], at: ExecEnv, streams: StreamOptions, sessions: Set<ChildProcess>, pty: PtyTools,
+): Promise<number> {
+  if (cmd.length === 0) throw new Error('exec needs a command');
+  const { first, rest } = await takeFirstSize(streams.resize, firstSizeWaitMs);
+  const child = startExec([pty.script, ...scriptArgs(cmd, first)], at, !!streams.stdin, sessions);
+  const closed = new Promise<number>((resolve, reject) => {
+    child.once('error', (e) => reject(new Error(`exec: "${cmd[0]}": ${e.message}`)));
+    child.once('close', (code, signal) => resolve(exitCodeOf(code, signal)));
+  });
+  if (streams.stdin && child.stdin) {
+    child.stdin.on('error', () => {});
+    streams.stdin.pipe(child.stdin);
+  }
+  pipeTo(child.stdout!, streams.stdout);
+  pipeTo(child.stderr!, streams.stdout);
+  if (child.pid !== undefined) {
+    void followResizes(pty, child.pid, rest, closed.then(() => undefined, () => undefined));
+  }
+  return closed;
 }
 
 function pipeTo(from: NodeJS.ReadableStream, to: Writable | undefined): void {

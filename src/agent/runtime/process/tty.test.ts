@@ -1,0 +1,115 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { sandboxConfig, containerConfig } from '../testing/conformance.js';
+import { ResizeQueue } from '../../streams/exec.js';
+import { ProcessRuntime } from './process-runtime.js';
+import { findPtyTools, scriptArgs, shellQuote } from './tty.js';
+
+interface Session { out: () => string; stdin: PassThrough; resize: ResizeQueue; done: Promise<number> }
+
+function collector(): { w: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const w = new Writable({ write(c: Buffer, _e, cb) { chunks.push(c); cb(); } });
+  return { w, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const hasPty = findPtyTools() !== undefined;
+
+describe('shellQuote / scriptArgs', () => {
+  it('quotes every word so the shell re-parses nothing', () => {
+    expect(shellQuote(`it's $HOME; \`x\``)).toBe(`'it'\\''s $HOME; \`x\`'`);
+    expect(scriptArgs(['echo', 'a b'], { width: 80, height: 24 })).toEqual(['-q', '-e', '-c', `stty rows 24 cols 80 2>/dev/null; exec 'echo' 'a b'`, '/dev/null']);
+    expect(scriptArgs(['true'], { width: 0, height: 24 })[3]).toBe(`exec 'true'`);
+  });
+});
+
+describe.skipIf(!hasPty)('process runtime exec with a tty', () => {
+  let dir: string;
+  let rt: ProcessRuntime;
+  let fallback: ProcessRuntime;
+  let id: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kites-tty-'));
+    rt = await ProcessRuntime.open({ dataDir: dir, nodeIP: '127.0.0.1', version: 'test', pollIntervalMs: 20 });
+    const sb = await rt.runPodSandbox(sandboxConfig(dir));
+    id = await rt.createContainer(sb, containerConfig(dir, 'main', ['sleep', '30']), sandboxConfig(dir));
+    await rt.startContainer(id);
+    fallback = await ProcessRuntime.open({ dataDir: join(dir, 'other'), nodeIP: '127.0.0.1', version: 'test', ptyTools: null });
+  });
+
+  afterAll(async () => {
+    await rt.stopContainer(id, 0);
+    await rt.close();
+    await fallback.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function start(cmd: string[], on = rt, cid = id): Session {
+    const out = collector();
+    const stdin = new PassThrough();
+    const resize = new ResizeQueue();
+    const done = on.exec(cid, cmd, { stdin, stdout: out.w, stderr: out.w, tty: true, resize }).finally(() => resize.end());
+    return { out: out.text, stdin, resize, done };
+  }
+
+  it('runs the command on a pty of the first size the client sends', async () => {
+    const s = start(['sh', '-c', 'tty; stty size']);
+    s.resize.push({ width: 100, height: 30 });
+    expect(await s.done).toBe(0);
+    expect(s.out()).toMatch(/^\/dev\/pts\/\d+\r\n30 100\r\n$/);
+  });
+
+  it('resizes the pty (the command gets SIGWINCH) and keeps the exit code', async () => {
+    const s = start(['sh', '-c', 'trap "stty size; exit 7" WINCH; echo ready; while :; do sleep 0.05; done']);
+    s.resize.push({ width: 80, height: 24 });
+    await waitFor(() => s.out().includes('ready'), 'ready');
+    s.resize.push({ width: 50, height: 20 });
+    expect(await s.done).toBe(7);
+    expect(s.out()).toContain('20 50');
+  });
+
+  it('passes stdin through the terminal (echoed, as a tty does)', async () => {
+    const s = start(['sh', '-c', 'read x; echo got:$x; exit 3']);
+    s.resize.push({ width: 80, height: 24 });
+    s.stdin.write('hello\n');
+    expect(await s.done).toBe(3);
+    expect(s.out()).toContain('got:hello');
+  });
+
+  it('passes arguments verbatim', async () => {
+    const s = start(['sh', '-c', 'printf "%s|" "$@"', 'x', `it's $HOME; \`y\``, '']);
+    expect(await s.done).toBe(0);
+    expect(s.out()).toBe(`it's $HOME; \`y\`||`);
+  });
+
+  it('reports a missing command as the shell does (127)', async () => {
+    const s = start(['no-such-command-kites']);
+    expect(await s.done).toBe(127);
+  });
+
+  it('falls back to pipes without script', async () => {
+    const sb = await fallback.runPodSandbox(sandboxConfig(dir, 'p2'));
+    const cid = await fallback.createContainer(sb, containerConfig(dir, 'm2', ['sleep', '30']), sandboxConfig(dir, 'p2'));
+    await fallback.startContainer(cid);
+    try {
+      const s = start(['sh', '-c', 'tty; echo err >&2; exit 4'], fallback, cid);
+      expect(await s.done).toBe(4);
+      expect(s.out()).toContain('not a tty');
+      expect(s.out()).toContain('err');
+    } finally {
+      await fallback.stopContainer(cid, 0);
+    }
+  });
+});
