@@ -19,7 +19,7 @@ import { RecordStore, type ContainerRecord, type SandboxRecord } from './records
 import { OutputTailer } from './output-tailer.js';
 import { isSameLiveProcess, readProcStat, signalGroup } from './proc.js';
 import { attachToProcess, forwardToLocalPort, runExec, runExecSync } from './process-streams.js';
-import { findPtyTools, type PtyTools } from './tty.js';
+import { childOf, findPtyTools, followResizes, scriptArgs, type PtyTools } from './tty.js';
 
 export interface ProcessRuntimeOptions {
   /** The agent's data directory; state lives in <dataDir>/agent/process/. */
@@ -167,8 +167,12 @@ export class ProcessRuntime implements RuntimeService {
     const outFd = openSync(join(root, 'stdout'), 'a');
     const errFd = openSync(join(root, 'stderr'), 'a');
     // Without an image there is no entrypoint: `args` alone (kubectl run x -- sleep 1) is the command line.
-    const [file, ...rest] = [...rec.config.command, ...rec.config.args];
-    const child = spawn(file!, rest, {
+    const cmdline = [...rec.config.command, ...rec.config.args];
+    const file = cmdline[0];
+    // tty: true gets a real terminal (script on a new pty), so `kubectl attach -it` has one.
+    rec.onPty = rec.config.tty && this.pty !== undefined ? true : undefined;
+    const [bin, ...rest] = rec.onPty ? [this.pty!.script, ...scriptArgs(cmdline)] : cmdline;
+    const child = spawn(bin!, rest, {
       cwd, env: this.environment(rec), detached: true,
       stdio: [rec.config.stdin ? 'pipe' : 'ignore', outFd, errFd],
     });
@@ -281,10 +285,14 @@ export class ProcessRuntime implements RuntimeService {
       return;
     }
     const pid = rec.pid;
+    // On a pty the command leads its own session under script: it gets the stop signal itself
+    // (script would kill it and exit 0), so its own exit code becomes the container's.
+    const inner = rec.onPty ? childOf(pid) : undefined;
     if (timeoutSeconds > 0) {
-      signalGroup(pid, 'SIGTERM');
+      signalGroup(inner ?? pid, 'SIGTERM');
       if (await waitOrTimeout(lc.exited, timeoutSeconds * 1000)) return;
     }
+    if (inner !== undefined) signalGroup(inner, 'SIGKILL');
     signalGroup(pid, 'SIGKILL');
     if (!(await waitOrTimeout(lc.exited, 5000)) && this.live.has(id)) {
       this.finish(rec, 137, 'Error', 'the process did not exit after SIGKILL');
@@ -334,8 +342,13 @@ export class ProcessRuntime implements RuntimeService {
   }
 
   async attach(id: string, streams: StreamOptions): Promise<void> {
-    const { lc } = this.running(id);
-    return attachToProcess(lc.child?.stdin ?? undefined, (fn) => lc.tailer.subscribe(fn), lc.exited, streams);
+    const { rec, lc } = this.running(id);
+    const attached = attachToProcess(lc.child?.stdin ?? undefined, (fn) => lc.tailer.subscribe(fn), lc.exited, streams);
+    // The terminal takes the attaching client's size, as containerd resizes the container's tty.
+    if (rec.onPty && streams.tty && streams.resize && rec.pid !== undefined && this.pty) {
+      void followResizes(this.pty, rec.pid, streams.resize, attached);
+    }
+    return attached;
   }
 
   async portForward(sandboxId: string, port: number, stream: Duplex): Promise<void> {

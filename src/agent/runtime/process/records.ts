@@ -28,6 +28,8 @@ export interface ContainerRecord {
   pid?: number;
   /** /proc/<pid>/stat start time: tells our process from a later one with the same pid. */
   pidStartTime?: string;
+  /** The container (tty: true) runs under util-linux `script`: pid is script's, the command is its child on a pty. */
+  onPty?: boolean;
   /** How far the raw stdout/stderr files were copied into the CRI log. */
   offsets: { stdout: number; stderr: number };
 }

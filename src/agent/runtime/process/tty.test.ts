@@ -113,3 +113,38 @@ describe.skipIf(!hasPty)('process runtime exec with a tty', () => {
     }
   });
 });
+
+describe.skipIf(!hasPty)('process runtime attach to a tty container', () => {
+  it('runs the container on a pty, resizes it for the attaching client, and stops the command itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kites-tty-attach-'));
+    const rt = await ProcessRuntime.open({ dataDir: dir, nodeIP: '127.0.0.1', version: 'test', pollIntervalMs: 20 });
+    try {
+      const sb = await rt.runPodSandbox(sandboxConfig(dir));
+      const cfg = containerConfig(dir, 'main', ['sh', '-c', 'tty; while read x; do echo got:$x; stty size; done'], { tty: true, stdin: true });
+      const id = await rt.createContainer(sb, cfg, sandboxConfig(dir));
+      await rt.startContainer(id);
+      const out = collector();
+      const stdin = new PassThrough();
+      const resize = new ResizeQueue();
+      const attached = rt.attach(id, { stdin, stdout: out.w, tty: true, resize });
+      resize.push({ width: 40, height: 10 });
+      const until = Date.now() + 5000;
+      while (!out.text().includes('10 40') && Date.now() < until) {
+        stdin.write('a\n');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(out.text()).toContain('got:a');
+      expect(out.text()).toContain('10 40');
+      await rt.stopContainer(id, 2);
+      await attached;
+      resize.end();
+      const st = await rt.containerStatus(id);
+      // the command died of SIGTERM (143), not script's own exit
+      expect([st?.state, st?.exitCode]).toEqual(['exited', 143]);
+      await rt.removePodSandbox(sb);
+    } finally {
+      await rt.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

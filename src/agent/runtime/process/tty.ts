@@ -55,32 +55,38 @@ function validSize(s: TerminalSize): boolean {
   return Number.isInteger(s.width) && Number.isInteger(s.height) && s.width > 0 && s.height > 0 && s.width < 65536 && s.height < 65536;
 }
 
-/** The pty slave (/dev/pts/N) of script's child: the process whose parent is script, its fd 0. */
-export function ptyOfScript(scriptPid: number): string | undefined {
+/** The first process found whose parent is `pid` (script has exactly one: the command). */
+export function childOf(pid: number): number | undefined {
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
   } catch {
     return undefined;
   }
-  for (const pid of pids) {
+  for (const p of pids) {
     let stat: string;
     try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      stat = readFileSync(`/proc/${p}/stat`, 'utf8');
     } catch {
       continue;
     }
     // field 4 (ppid) follows the parenthesised command name and the state
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[1]) !== scriptPid) continue;
-    try {
-      const tty = readlinkSync(`/proc/${pid}/fd/0`);
-      if (tty.startsWith('/dev/pts/')) return tty;
-    } catch {
-      // gone, or not ours to read
-    }
+    if (Number(fields[1]) === pid) return Number(p);
   }
   return undefined;
+}
+
+/** The pty slave (/dev/pts/N) of script's child: that child's fd 0. */
+export function ptyOfScript(scriptPid: number): string | undefined {
+  const child = childOf(scriptPid);
+  if (child === undefined) return undefined;
+  try {
+    const tty = readlinkSync(`/proc/${child}/fd/0`);
+    return tty.startsWith('/dev/pts/') ? tty : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Sets the terminal size of a pty slave; resolves true when stty succeeded. */
