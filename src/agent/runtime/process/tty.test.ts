@@ -7,6 +7,10 @@ import { sandboxConfig, containerConfig } from '../testing/conformance.js';
 import { ResizeQueue } from '../../streams/exec.js';
 import { ProcessRuntime } from './process-runtime.js';
 import { findPtyTools, scriptArgs, shellQuote } from './tty.js';
+import WebSocket from 'ws';
+import { silentLogger } from '../../../api/log.js';
+import { startAgentServer } from '../../server/index.js';
+import { createTestPki } from '../../streams/testing/fakes.js';
 
 interface Session { out: () => string; stdin: PassThrough; resize: ResizeQueue; done: Promise<number> }
 
@@ -143,6 +147,44 @@ describe.skipIf(!hasPty)('process runtime attach to a tty container', () => {
       expect([st?.state, st?.exitCode]).toEqual(['exited', 143]);
       await rt.removePodSandbox(sb);
     } finally {
+      await rt.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!hasPty)('tty exec through the agent endpoint (v5.channel.k8s.io)', () => {
+  it('delivers the client\'s resize channel to the pty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kites-tty-ws-'));
+    const pki = await createTestPki();
+    const rt = await ProcessRuntime.open({ dataDir: dir, nodeIP: '127.0.0.1', version: 'test', pollIntervalMs: 20 });
+    const sbCfg = sandboxConfig(dir);
+    const sb = await rt.runPodSandbox(sbCfg);
+    const cfg = containerConfig(dir, 'main', ['sleep', '30']);
+    const id = await rt.createContainer(sb, cfg, sbCfg);
+    await rt.startContainer(id);
+    const agent = await startAgentServer({
+      host: '127.0.0.1', port: 0, tls: { clientCA: pki.clientCA }, log: silentLogger,
+      locator: { find: async () => ({ runtime: rt, containerId: id, sandboxId: sb, logPath: cfg.logPath, tty: false, stdin: false }) },
+    });
+    try {
+      const cmd = ['sh', '-c', 'tty; stty size; exit 9'].map((c) => `command=${encodeURIComponent(c)}`).join('&');
+      const ws = new WebSocket(`wss://127.0.0.1:${agent.port}/exec/default/pod/main?${cmd}&stdin=1&stdout=1&tty=1`, ['v5.channel.k8s.io'], { ...pki.client, rejectUnauthorized: false });
+      const channels = new Map<number, string>();
+      ws.on('message', (d: Buffer) => channels.set(d[0]!, (channels.get(d[0]!) ?? '') + d.subarray(1).toString()));
+      await new Promise<void>((r, j) => { ws.once('open', () => r()); ws.once('error', j); });
+      ws.send(Buffer.concat([Buffer.from([4]), Buffer.from(JSON.stringify({ Width: 91, Height: 33 }))]));
+      await new Promise<void>((r) => {
+        const t = setTimeout(() => { ws.terminate(); r(); }, 8000);
+        ws.once('close', () => { clearTimeout(t); r(); });
+      });
+      expect(channels.get(1)).toMatch(/^\/dev\/pts\/\d+\r\n33 91\r\n$/);
+      const status = JSON.parse(channels.get(3)!) as { status: string; details?: { causes?: { message: string }[] } };
+      expect(status.status).toBe('Failure');
+      expect(status.details?.causes?.[0]?.message).toBe('9');
+    } finally {
+      await agent.close();
+      await rt.stopContainer(id, 0);
       await rt.close();
       rmSync(dir, { recursive: true, force: true });
     }
