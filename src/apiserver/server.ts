@@ -186,6 +186,14 @@ export class ApiServer {
       maxHeaderSize: 1024 * 1024,
     }, (req, res) => { void this.serveHttp(req, res); });
     server.on('clientError', (_err, socket) => socket.destroy());
+    // Node pauses a keep-alive connection's parser while the previous response has not drained
+    // from the socket's 16 KiB write buffer, and over TLS the next request's body then fails the
+    // parser (HPE_PAUSED): clients that reuse connections after large responses (helm's release
+    // Secrets) saw EOF. A larger write buffer per connection keeps responses from backing up.
+    server.on('secureConnection', (socket) => {
+      const state = (socket as unknown as { _writableState?: { highWaterMark: number } })._writableState;
+      if (state) state.highWaterMark = 64 * 1024 * 1024;
+    });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { void this.serveUpgrade(req, socket, head); });
     this.server = server;
     await new Promise<void>((resolve, reject) => {

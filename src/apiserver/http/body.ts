@@ -8,24 +8,39 @@ import { decodeProtobufObject } from '../../api/protobuf/decode.js';
 
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
 
+/**
+ * Reads a body up to `limit` bytes. A body declared larger is refused at once (its bytes are
+ * drained so the connection stays usable); a chunked one that grows past the limit is drained to
+ * its end (up to a hard cap, past which the connection is dropped) and then refused with 413.
+ */
 export async function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
     throw errors.tooLarge();
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      throw errors.tooLarge();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        if (size > drainCap) req.socket.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => (tooLarge ? reject(errors.tooLarge()) : resolve(Buffer.concat(chunks))));
+    req.on('error', reject);
+    req.on('aborted', () => reject(errors.badRequest('the client closed the request before its body was complete')));
+  });
 }
+
+/** How much of an oversized chunked body is drained before the connection is dropped instead. */
+const drainCap = 64 * 1024 * 1024;
 
 export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();

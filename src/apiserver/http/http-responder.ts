@@ -23,8 +23,6 @@ export class HttpResponder implements ApiResponder {
   }
 
   error(err: StatusError): void {
-    // A refused oversized body may still be arriving: answer, then close the connection.
-    if (err.code === 413 && !this.res.headersSent) this.res.setHeader('Connection', 'close');
     writeStatusError(this.res, err);
   }
 
