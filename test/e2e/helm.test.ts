@@ -14,15 +14,9 @@ const helms = [
   { name: 'helm 4', bin: kubectlPaths.helm4, release: 'web4', ns: 'helm4-webstack' },
 ];
 const anyHelm = helms.some((h) => existsSync(h.bin));
-// kites: helm upgrade fails intermittently (about 1 run in 3) with `PUT .../secrets/sh.helm.release.v1.<r>.v2: EOF`.
-// helm PUTs release v1 (superseded; the echoed Secret is ~17 KB, over the TLS socket's 16 KiB
-// writableHighWaterMark, so needDrain is still set) and at once PUTs v2 on the same keep-alive
-// connection; Node's http server then pauses the socket and parser as flood protection for
-// pipelined requests, the rest of the body arrives anyway (TLS), llhttp returns HPE_PAUSED, the
-// server's clientError handler destroys the socket and the client reads EOF. Raising the accepted
-// sockets' writable high-water mark made 12 of 12 runs pass (serving HTTP/2 would avoid it too).
-// Until the server is fixed, upgrade and rollback run only with KITES_E2E_HELM_UPGRADE=1.
-const upgradeWorks = process.env.KITES_E2E_HELM_UPGRADE === '1';
+// helm upgrade once failed with EOF when a keep-alive connection was reused after a response
+// over 16 KiB (see the write-buffer note in src/apiserver/server.ts); it runs every time now.
+const upgradeWorks = true;
 
 /** Every namespaced kind the chart renders (besides pods), as `kubectl get` names them. */
 const releaseKinds = 'deploy,sts,ds,rs,svc,cm,secret,sa,role,rolebinding,pdb,hpa,ingress,networkpolicy,cronjob,job,widgets';
