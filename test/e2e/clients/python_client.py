@@ -17,13 +17,14 @@ def main():
     apps = client.AppsV1Api()
     out = {}
     v1.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=ns)))
-    start_rv = v1.list_namespaced_config_map(ns).metadata.resource_version
+    # Labelled objects only: the namespace's kube-root-ca.crt ConfigMap appears on its own schedule.
+    start_rv = v1.list_namespaced_config_map(ns, label_selector="from=python").metadata.resource_version
 
     events = []
 
     def watcher():
         w = watch.Watch()
-        for ev in w.stream(v1.list_namespaced_config_map, ns, resource_version=start_rv, timeout_seconds=10):
+        for ev in w.stream(v1.list_namespaced_config_map, ns, label_selector="from=python", resource_version=start_rv, timeout_seconds=10):
             events.append((ev["type"], ev["object"].metadata.name))
             if len(events) >= 3:
                 w.stop()
