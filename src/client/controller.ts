@@ -85,3 +85,28 @@ export function enqueueHandler<T extends KubeObject>(queue: WorkQueue<string>, k
   };
   return { onAdd: add, onUpdate: (_old, obj) => add(obj), onDelete: add };
 }
+
+export interface RunControllerOptions<T> {
+  informers: { start(signal: AbortSignal): void; waitForCacheSync(signal?: AbortSignal): Promise<boolean> };
+  queue: WorkQueue<T>;
+  workers: number;
+  reconcile: Reconcile<T>;
+  signal: AbortSignal;
+  log?: Logger;
+  /** Runs once the workers have stopped (e.g. flushing an event recorder the controller owns). */
+  onStop?: () => Promise<void> | void;
+}
+
+/**
+ * The life of a controller: start its informers, wait for their caches, run the workers until
+ * `signal` aborts, then clean up — what every controller's start(signal) does.
+ */
+export async function runController<T>(o: RunControllerOptions<T>): Promise<void> {
+  o.informers.start(o.signal);
+  try {
+    if (!(await o.informers.waitForCacheSync(o.signal))) return;
+    await runWorkers(o.queue, o.workers, o.reconcile, o.signal, { log: o.log });
+  } finally {
+    await o.onStop?.();
+  }
+}

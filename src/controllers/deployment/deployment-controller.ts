@@ -9,7 +9,7 @@ import { RestClient, type ResourceClient } from '../../client/rest-client.js';
 import { InformerFactory } from '../../client/informer-factory.js';
 import type { SharedInformer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import { runWorkers, type ReconcileResult } from '../../client/controller.js';
+import { runController, type ReconcileResult } from '../../client/controller.js';
 import { realClock, type Clock } from '../../client/clock.js';
 import { splitKey } from '../../client/paths.js';
 import { isConflict } from '../../client/status.js';
@@ -77,14 +77,11 @@ export class DeploymentController {
     this.podInformer.addEventHandler({ onDelete: (pod) => this.podDeleted(pod) });
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    this.informers.start(signal);
-    if (!(await this.informers.waitForCacheSync(signal))) return;
-    try {
-      await runWorkers(this.queue, this.opts.workers ?? 5, (key) => this.sync(key), signal, { log: this.log });
-    } finally {
-      if (this.ownRecorder) await this.recorder.stop(1000);
-    }
+  start(signal: AbortSignal): Promise<void> {
+    return runController({
+      informers: this.informers, queue: this.queue, workers: this.opts.workers ?? 5, reconcile: (k) => this.sync(k), signal, log: this.log,
+      onStop: () => (this.ownRecorder ? this.recorder.stop(1000) : undefined),
+    });
   }
 
   private resolveOwner(rs: ReplicaSetObject): DeploymentObject | undefined {

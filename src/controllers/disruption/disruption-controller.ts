@@ -11,7 +11,7 @@ import { RestClient } from '../../client/rest-client.js';
 import { InformerFactory } from '../../client/informer-factory.js';
 import type { SharedInformer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import { runWorkers, type ReconcileResult } from '../../client/controller.js';
+import { runController, type ReconcileResult } from '../../client/controller.js';
 import { realClock, type Clock } from '../../client/clock.js';
 import { splitKey } from '../../client/paths.js';
 import { isConflict, isNotFound } from '../../client/status.js';
@@ -86,14 +86,11 @@ export class DisruptionController {
     this.podInformer.addEventHandler({ onAdd: byPod, onUpdate: (o, n) => { byPod(n); if (canonicalJson(o.metadata.labels) !== canonicalJson(n.metadata.labels)) byPod(o); }, onDelete: byPod });
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    this.informers.start(signal);
-    if (!(await this.informers.waitForCacheSync(signal))) return;
-    try {
-      await runWorkers(this.queue, this.opts.workers ?? 2, (key) => this.sync(key), signal, { log: this.opts.log });
-    } finally {
-      if (this.ownRecorder) await this.recorder.stop(1000);
-    }
+  start(signal: AbortSignal): Promise<void> {
+    return runController({
+      informers: this.informers, queue: this.queue, workers: this.opts.workers ?? 2, reconcile: (k) => this.sync(k), signal, log: this.opts.log,
+      onStop: () => (this.ownRecorder ? this.recorder.stop(1000) : undefined),
+    });
   }
 
   private budgetsFor(pod: PodObject): PdbObject[] {

@@ -7,7 +7,7 @@ import { RestClient } from '../../client/rest-client.js';
 import { InformerFactory } from '../../client/informer-factory.js';
 import type { SharedInformer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import { runWorkers } from '../../client/controller.js';
+import { runController } from '../../client/controller.js';
 import type { Clock } from '../../client/clock.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../client/status.js';
 import type { RestTransport } from '../../client/transport.js';
@@ -57,10 +57,8 @@ export class RootCACertPublisher {
     this.cmInformer.addEventHandler({ onAdd: byCm, onUpdate: (_o, n) => byCm(n), onDelete: byCm });
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    this.informers.start(signal);
-    if (!(await this.informers.waitForCacheSync(signal))) return;
-    await runWorkers(this.queue, this.opts.workers ?? 2, (ns) => this.sync(ns), signal, { log: this.opts.log });
+  start(signal: AbortSignal): Promise<void> {
+    return runController({ informers: this.informers, queue: this.queue, workers: this.opts.workers ?? 2, reconcile: (k) => this.sync(k), signal, log: this.opts.log });
   }
 
   async sync(namespace: string): Promise<void> {

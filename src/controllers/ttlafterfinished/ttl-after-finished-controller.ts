@@ -8,7 +8,7 @@ import { RestClient, type ResourceClient } from '../../client/rest-client.js';
 import { InformerFactory } from '../../client/informer-factory.js';
 import type { SharedInformer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import { runWorkers, type ReconcileResult } from '../../client/controller.js';
+import { runController, type ReconcileResult } from '../../client/controller.js';
 import { realClock, type Clock } from '../../client/clock.js';
 import { splitKey } from '../../client/paths.js';
 import { isNotFound } from '../../client/status.js';
@@ -63,10 +63,8 @@ export class TTLAfterFinishedController {
     this.jobInformer.addEventHandler({ onAdd: enqueue, onUpdate: (_o, j) => enqueue(j) });
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    this.informers.start(signal);
-    if (!(await this.informers.waitForCacheSync(signal))) return;
-    await runWorkers(this.queue, this.opts.workers ?? 5, (k) => this.sync(k), signal, { log: this.opts.log });
+  start(signal: AbortSignal): Promise<void> {
+    return runController({ informers: this.informers, queue: this.queue, workers: this.opts.workers ?? 5, reconcile: (k) => this.sync(k), signal, log: this.opts.log });
   }
 
   async sync(k: string): Promise<void | ReconcileResult> {
