@@ -11,7 +11,7 @@ import { RestClient } from '../client/rest-client.js';
 import { SharedInformer } from '../client/informer.js';
 import { EventRecorder } from '../client/events/recorder.js';
 import { isNotFound } from '../client/status.js';
-import { kitesVersion } from '../cli/version.js';
+import { kitesVersion } from '../api/version.js';
 import type { NodeAgentOptions, RunningAgent } from './options.js';
 import { PodContainerLocator } from './locator.js';
 import { ProcessRuntime } from './runtime/process/process-runtime.js';

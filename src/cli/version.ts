@@ -1,8 +1,2 @@
-// The kites version, read from package.json (the single place it is set). The path is the same
-// relative to src/cli/ (tests) and dist/cli/ (the built command).
-import { readFileSync } from 'node:fs';
-
-export function kitesVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
-}
+// The version lives with the shared API code (the agent reports it too).
+export { kitesVersion } from '../api/version.js';

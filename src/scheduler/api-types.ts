@@ -1,6 +1,9 @@
 // The parts of core/v1 Pod, Node and scheduling/v1 PriorityClass the scheduler reads.
 import type { KubeObject, ObjectMeta } from '../api/types.js';
 import type { LabelSelectorObject } from '../api/selectors/index.js';
+import type { NodeSelectorRequirement, NodeSelectorTerm, Taint, Toleration } from '../api/scheduling/types.js';
+
+export type { NodeSelectorRequirement, NodeSelectorTerm, Taint, Toleration };
 
 export interface ResourceList { [name: string]: string | number }
 
@@ -12,11 +15,7 @@ export interface Container {
   restartPolicy?: string;
 }
 
-export interface Toleration { key?: string; operator?: 'Exists' | 'Equal' | string; value?: string; effect?: string; tolerationSeconds?: number }
-export interface Taint { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' | string }
 
-export interface NodeSelectorRequirement { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt' | string; values?: string[] }
-export interface NodeSelectorTerm { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }
 export interface NodeSelector { nodeSelectorTerms: NodeSelectorTerm[] }
 export interface PreferredSchedulingTerm { weight: number; preference: NodeSelectorTerm }
 

@@ -14,7 +14,7 @@ import { ensureClusterPki, issueClientCertificate, servingSans, type ClusterPki 
 import { ensureJoinToken, tokenSecret } from './token.js';
 import { ensureServiceAccountKey } from './service-account-key.js';
 import { kubeletClientName, startEmbeddedAgent } from './agent.js';
-import { kitesVersion } from '../cli/version.js';
+import { kitesVersion } from '../api/version.js';
 
 // The Kubernetes version kites follows, as /version reports it (helm needs a semver gitVersion).
 const kubernetesVersion = { major: '1', minor: '33', gitVersion: `v1.33.0+kites${kitesVersion()}` };

@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
-import { createCertificate } from '../../server/certificate.js';
+import { createCertificate } from '../../api/x509/certificate.js';
 
 export interface ServingCertificate { cert: string; key: string }
 

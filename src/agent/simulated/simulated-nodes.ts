@@ -11,7 +11,7 @@ import { SharedInformer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { runWorkers } from '../../client/controller.js';
 import { isConflict, isNotFound } from '../../client/status.js';
-import { kitesVersion } from '../../cli/version.js';
+import { kitesVersion } from '../../api/version.js';
 import type { NodeAgentOptions, RunningAgent } from '../options.js';
 import { emptyLocator } from '../locator.js';
 import { NodeHeartbeat } from '../node/heartbeat.js';

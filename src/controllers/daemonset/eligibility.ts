@@ -5,7 +5,7 @@
 // adds to every daemon pod.
 import type { Node, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import type { StoredObject } from '../../api/types.js';
-import { anyTermMatchesNode, tolerated } from '../../scheduler/plugins/helpers.js';
+import { anyTermMatchesNode, tolerated } from '../../api/scheduling/node-matching.js';
 
 export type NodeObject = StoredObject & { spec?: Node['spec']; status?: Node['status'] };
 export const nodesResource = { group: '', version: 'v1', resource: 'nodes', namespaced: false } as const;
