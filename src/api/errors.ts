@@ -82,7 +82,9 @@ export const errors = {
   /** 422 with one cause per field error; the message lists them as upstream's NewInvalid does. */
   invalid: (group: string, kind: string, name: string, causes: FieldError[]) => {
     const list = causes.map((c) => c.toString());
-    const msg = `${kind} "${name}" is invalid: ` + (list.length === 1 ? list[0] : `[${list.join(', ')}]`);
+    // Upstream names the qualified kind: `Deployment.apps "web" is invalid: …` (core kinds bare).
+    const qualifiedKind = group ? `${kind}.${group}` : kind;
+    const msg = `${qualifiedKind} "${name}" is invalid: ` + (list.length === 1 ? list[0] : `[${list.join(', ')}]`);
     return new StatusError(422, 'Invalid', msg, {
       name, group, kind,
       causes: causes.map((c) => ({ reason: c.type, message: c.detailMessage(), field: c.field })),
