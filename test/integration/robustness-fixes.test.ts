@@ -59,3 +59,18 @@ describe('robustness fixes', () => {
     expect((await status(raw('POST', '/api/v1/namespaces/default/configmaps', `{"metadata":{"name":"deep"},"x":${deep}}`, 'application/json'))).code).toBe(400);
   });
 });
+
+describe('write option errors', () => {
+  it('answers 422 naming the options kind and field, as upstream', async () => {
+    const e1 = await status(t.client.requestJson({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', query: { dryRun: 'Bogus' }, body: { metadata: { name: 'o1' } } }));
+    expect(e1.code).toBe(422);
+    expect(e1.message).toContain('CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value');
+    const e2 = await status(t.client.requestJson({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', query: { fieldValidation: 'bogus' }, body: { metadata: { name: 'o2' } } }));
+    expect(e2.code).toBe(422);
+    await t.client.resource<KubeObject>(cm).create('default', { metadata: { name: 'o3' } } as KubeObject);
+    const e3 = await status(t.client.requestJson({ method: 'PATCH', path: '/api/v1/namespaces/default/configmaps/o3', query: { force: 'true' }, body: { data: { a: 'b' } }, contentType: 'application/merge-patch+json' }));
+    expect(e3).toMatchObject({ code: 422, message: expect.stringContaining('force: Forbidden: may not be specified for non-apply patch') });
+    const e4 = await status(t.client.requestJson({ method: 'PATCH', path: '/api/v1/namespaces/default/configmaps/o3', body: 'data: {a: b}', contentType: 'application/apply-patch+yaml' }));
+    expect(e4).toMatchObject({ code: 422, message: expect.stringContaining('fieldManager: Required value: is required for apply patch') });
+  });
+});

@@ -2,7 +2,7 @@
 // for every resource through the generic registry, plus the status and scale subresources.
 import type { ResourceInfo } from '../../api/resources/types.js';
 import type { KubeObject, StoredObject, WatchEvent } from '../../api/types.js';
-import { errors, fieldErrors, StatusError } from '../../api/errors.js';
+import { errors, fieldErrors, StatusError, type FieldError } from '../../api/errors.js';
 import type { Logger } from '../../api/log.js';
 import type { ApiRequest, ApiResponder } from '../http/api-request.js';
 import type { ResourceRequestInfo } from '../request-info.js';
@@ -50,7 +50,7 @@ export class ResourceHandler {
 
   async handle(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, rawRes: ApiResponder): Promise<void> {
     const registry = this.deps.registryFor(info);
-    const ctx = this.context(req);
+    const ctx = this.context(req, ri.verb);
     // Warnings gathered while handling travel as headers, so they go out before the body does.
     const res = withWarnings(rawRes, ctx.warnings);
     const sub = ri.subresource;
@@ -129,12 +129,15 @@ export class ResourceHandler {
     }
   }
 
-  private context(req: ApiRequest): RequestContext {
+  private context(req: ApiRequest, verb: string): RequestContext {
     const dryRun = req.query.getAll('dryRun');
-    for (const d of dryRun) if (d !== 'All') throw errors.badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
+    const invalidOptions = (e: FieldError) => errors.invalid('meta.k8s.io', optionsKind(verb), '', [e]);
+    if (dryRun.some((d) => d !== 'All')) throw invalidOptions(fieldErrors.notSupported('dryRun', dryRun, ['All']));
     const fieldManager = req.query.get('fieldManager') ?? undefined;
-    if (fieldManager !== undefined && (fieldManager.length > 128 || /[^\x20-\x7e]/.test(fieldManager))) {
-      throw errors.badRequest('fieldManager: Invalid value: must be at most 128 printable characters');
+    if (fieldManager !== undefined && fieldManager.length > 128) throw invalidOptions(fieldErrors.tooLong('fieldManager', fieldManager, 128));
+    if (fieldManager !== undefined && /[^\x20-\x7e]/.test(fieldManager)) throw invalidOptions(fieldErrors.invalid('fieldManager', fieldManager, 'must only contain printable characters'));
+    if (req.query.has('fieldValidation') && !['', 'Ignore', 'Strict', 'Warn'].includes(req.query.get('fieldValidation')!)) {
+      throw invalidOptions(fieldErrors.notSupported('fieldValidation', req.query.get('fieldValidation'), ['', 'Ignore', 'Strict', 'Warn']));
     }
     return {
       user: req.user,
@@ -150,11 +153,8 @@ export class ResourceHandler {
   }
 
   private fieldValidation(req: ApiRequest): FieldValidationMode {
-    const v = req.query.get('fieldValidation') ?? 'Warn';
-    if (v !== 'Strict' && v !== 'Warn' && v !== 'Ignore') {
-      throw errors.badRequest(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`);
-    }
-    return v;
+    const v = req.query.get('fieldValidation') || 'Warn';
+    return v as FieldValidationMode;
   }
 
   /** Unknown fields per fieldValidation (Strict: 400; Warn: Warning headers), type errors always. */
@@ -268,7 +268,10 @@ export class ResourceHandler {
     const mode = this.fieldValidation(req);
     const force = req.query.get('force') === 'true';
     if (type === 'application/apply-patch+yaml' && !req.query.get('fieldManager')) {
-      throw errors.badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
+      throw errors.invalid('meta.k8s.io', 'PatchOptions', '', [fieldErrors.required('fieldManager', 'is required for apply patch')]);
+    }
+    if (type !== 'application/apply-patch+yaml' && req.query.has('force')) {
+      throw errors.invalid('meta.k8s.io', 'PatchOptions', '', [fieldErrors.forbidden('force', 'may not be specified for non-apply patch')]);
     }
     if (ri.subresource === 'scale') {
       const updated = await registry.guaranteedUpdate(ri.namespace, ri.name, ctx, '', (cur) => {
@@ -407,4 +410,15 @@ function checkBodyIdentity(info: ResourceInfo, ri: ResourceRequestInfo, obj: Kub
   }
   const ns = obj.metadata?.namespace;
   if (info.namespaced && ns && ns !== ri.namespace) throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+}
+
+/** The options kind upstream names in a write's option errors (CreateOptions.meta.k8s.io "" is invalid: …). */
+function optionsKind(verb: string): string {
+  switch (verb) {
+    case 'create': return 'CreateOptions';
+    case 'update': return 'UpdateOptions';
+    case 'patch': return 'PatchOptions';
+    case 'delete': case 'deletecollection': return 'DeleteOptions';
+    default: return 'ListOptions';
+  }
 }
