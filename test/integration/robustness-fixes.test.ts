@@ -74,3 +74,13 @@ describe('write option errors', () => {
     expect(e4).toMatchObject({ code: 422, message: expect.stringContaining('fieldManager: Required value: is required for apply patch') });
   });
 });
+
+describe('list option errors', () => {
+  it('refuses resourceVersionMatch without resourceVersion and sendInitialEvents on a list', async () => {
+    const l = (query: Record<string, string>) => status(t.client.requestJson({ method: 'GET', path: '/api/v1/namespaces/default/configmaps', query }));
+    expect(await l({ resourceVersionMatch: 'Exact' })).toMatchObject({ code: 422, message: expect.stringContaining('resourceVersionMatch is forbidden unless resourceVersion is provided') });
+    expect((await l({ resourceVersionMatch: 'Bogus', resourceVersion: '1' })).code).toBe(422);
+    expect((await l({ sendInitialEvents: 'true' })).code).toBe(422);
+    expect((await l({ resourceVersionMatch: 'NotOlderThan', resourceVersion: '1' })).code).toBe(200);
+  });
+});

@@ -177,6 +177,7 @@ export class ResourceHandler {
   private async list(info: ResourceInfo, ri: ResourceRequestInfo, req: ApiRequest, res: ApiResponder): Promise<void> {
     const q = req.query;
     const { filter } = buildFilter(info, q.get('labelSelector'), q.get('fieldSelector'));
+    checkListOptions(q);
     const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw errors.badRequest(`limit: Invalid value: "${q.get('limit')}"`);
     const registry = this.deps.registryFor(info);
@@ -421,4 +422,15 @@ function optionsKind(verb: string): string {
     case 'delete': case 'deletecollection': return 'DeleteOptions';
     default: return 'ListOptions';
   }
+}
+
+/** ListOptions rules upstream enforces with a 422 (ListOptions.meta.k8s.io "" is invalid: …). */
+function checkListOptions(q: URLSearchParams): void {
+  const bad = (e: FieldError) => errors.invalid('meta.k8s.io', 'ListOptions', '', [e]);
+  const match = q.get('resourceVersionMatch');
+  if (match) {
+    if (!['Exact', 'NotOlderThan'].includes(match)) throw bad(fieldErrors.notSupported('resourceVersionMatch', match, ['', 'Exact', 'NotOlderThan']));
+    if (!q.get('resourceVersion')) throw bad(fieldErrors.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+  }
+  if (q.get('sendInitialEvents') !== null) throw bad(fieldErrors.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
 }
