@@ -6,7 +6,7 @@ import type { KubeObject, StoredObject } from '../../api/types.js';
 import type { ResourceClient } from '../../client/rest-client.js';
 import { isNotFound } from '../../client/status.js';
 import type { LabelSelector } from '../../api/selectors/index.js';
-import { getControllerOf } from './owner.js';
+import { controllerIndex, getControllerOf, orphanIndexValue } from './owner.js';
 
 export interface ClaimOptions<T extends StoredObject> {
   owner: StoredObject;
@@ -81,4 +81,15 @@ export function recheckOwner(fetch: () => Promise<KubeObject>, uid: string): () 
     if (fresh.metadata?.uid !== uid) throw new Error(`original object is gone: got uid ${fresh.metadata?.uid}, wanted ${uid}`);
     if (fresh.metadata?.deletionTimestamp) throw new Error(`object ${fresh.metadata?.name} has just been deleted`);
   };
+}
+
+/**
+ * What an owner may claim: the objects it already controls and the orphans of its namespace,
+ * both found through the informer's controller index (see indexByController).
+ */
+export function claimCandidates<T>(indexer: { byIndex(index: string, value: string): T[] }, owner: StoredObject): T[] {
+  return [
+    ...indexer.byIndex(controllerIndex, owner.metadata.uid),
+    ...indexer.byIndex(controllerIndex, orphanIndexValue(owner.metadata.namespace ?? '')),
+  ];
 }

@@ -2,7 +2,7 @@
 // availability, deletion ranking, expectations, the pod-template hash, conditions.
 export * from './types.js';
 export { getControllerOf, newControllerRef, controllerIndex, orphanIndexValue, indexByController } from './owner.js';
-export { claimObjects, recheckOwner, type ClaimOptions } from './claim.js';
+export { claimCandidates, claimObjects, recheckOwner, type ClaimOptions } from './claim.js';
 export {
   isPodActive, isPodTerminating, isPodReady, podReadyTime, isPodAvailable, compareForDeletion, podsToDelete, type RankedPod,
 } from './pods.js';

@@ -17,9 +17,9 @@ import { isNotFound } from '../../client/status.js';
 import { EventRecorder } from '../../client/events/recorder.js';
 import type { RestTransport } from '../../client/transport.js';
 import { canonicalJson } from '../common/hash.js';
-import { claimObjects, recheckOwner } from '../common/claim.js';
+import { claimCandidates, claimObjects, recheckOwner } from '../common/claim.js';
 import { ControllerExpectations } from '../common/expectations.js';
-import { controllerIndex, getControllerOf, indexByController, orphanIndexValue } from '../common/owner.js';
+import { controllerIndex, getControllerOf, indexByController } from '../common/owner.js';
 import { isPodAvailable, isPodReady } from '../common/pods.js';
 import { errorMessage } from '../common/pod-control.js';
 import { podsResource, type PodObject } from '../common/types.js';
@@ -154,10 +154,7 @@ export class DaemonSetController {
       this.log.warn('invalid DaemonSet selector', { key: k, err: e });
       return;
     }
-    const candidates = [
-      ...this.podInformer.indexer.byIndex(controllerIndex, ds.metadata.uid),
-      ...this.podInformer.indexer.byIndex(controllerIndex, orphanIndexValue(ns)),
-    ];
+    const candidates = claimCandidates(this.podInformer.indexer, ds);
     const pods = await claimObjects(candidates, {
       owner: ds, ownerApiVersion: 'apps/v1', ownerKind: 'DaemonSet', selector, client: this.pods,
       canAdopt: recheckOwner(() => this.sets.get(ns, name), ds.metadata.uid),

@@ -16,8 +16,8 @@ import { isConflict } from '../../client/status.js';
 import { EventRecorder } from '../../client/events/recorder.js';
 import type { RestTransport } from '../../client/transport.js';
 import { canonicalJson } from '../common/hash.js';
-import { claimObjects, recheckOwner } from '../common/claim.js';
-import { controllerIndex, getControllerOf, indexByController, orphanIndexValue } from '../common/owner.js';
+import { claimCandidates, claimObjects, recheckOwner } from '../common/claim.js';
+import { controllerIndex, getControllerOf, indexByController } from '../common/owner.js';
 import { getCondition, setCondition } from '../common/conditions.js';
 import { deepCopy, deploymentsResource, podsResource, replicaSetsResource, type DeploymentObject, type PodObject, type ReplicaSetObject } from '../common/types.js';
 import type { DeploymentOps } from './ops.js';
@@ -195,10 +195,7 @@ export class DeploymentController {
   /** The ReplicaSets this Deployment controls, after adoption and release. */
   private async replicaSetsFor(d: DeploymentObject): Promise<ReplicaSetObject[]> {
     const ns = d.metadata.namespace ?? '';
-    const candidates = [
-      ...this.rsInformer.indexer.byIndex(controllerIndex, d.metadata.uid),
-      ...this.rsInformer.indexer.byIndex(controllerIndex, orphanIndexValue(ns)),
-    ];
+    const candidates = claimCandidates(this.rsInformer.indexer, d);
     return claimObjects(candidates, {
       owner: d, ownerApiVersion: 'apps/v1', ownerKind: 'Deployment', selector: labelSelectorFromObject(d.spec.selector), client: this.rsClient,
       canAdopt: recheckOwner(() => this.dClient.get(ns, d.metadata.name), d.metadata.uid),

@@ -18,9 +18,9 @@ import { isNotFound } from '../../client/status.js';
 import { EventRecorder, rfc3339 } from '../../client/events/recorder.js';
 import type { RestTransport } from '../../client/transport.js';
 import { canonicalJson } from '../common/hash.js';
-import { claimObjects, recheckOwner } from '../common/claim.js';
+import { claimCandidates, claimObjects, recheckOwner } from '../common/claim.js';
 import { ControllerExpectations } from '../common/expectations.js';
-import { controllerIndex, getControllerOf, indexByController, orphanIndexValue } from '../common/owner.js';
+import { controllerIndex, getControllerOf, indexByController } from '../common/owner.js';
 import { isPodActive, isPodReady } from '../common/pods.js';
 import { errorMessage } from '../common/pod-control.js';
 import { podsResource, type PodObject } from '../common/types.js';
@@ -190,10 +190,7 @@ export class JobController {
       this.log.warn('invalid Job selector', { key: k, err: e });
       return;
     }
-    const candidates = [
-      ...this.podInformer.indexer.byIndex(controllerIndex, job.metadata.uid),
-      ...this.podInformer.indexer.byIndex(controllerIndex, orphanIndexValue(ns)),
-    ];
+    const candidates = claimCandidates(this.podInformer.indexer, job);
     const pods = await claimObjects(candidates, {
       owner: job, ownerApiVersion: 'batch/v1', ownerKind: 'Job', selector, client: this.pods,
       canAdopt: recheckOwner(() => this.jobs.get(ns, name), job.metadata.uid),

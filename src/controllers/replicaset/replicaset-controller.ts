@@ -16,9 +16,9 @@ import { isConflict, isNotFound } from '../../client/status.js';
 import { EventRecorder } from '../../client/events/recorder.js';
 import type { RestTransport } from '../../client/transport.js';
 import { canonicalJson } from '../common/hash.js';
-import { claimObjects, recheckOwner } from '../common/claim.js';
+import { claimCandidates, claimObjects, recheckOwner } from '../common/claim.js';
 import { ControllerExpectations } from '../common/expectations.js';
-import { controllerIndex, getControllerOf, indexByController, newControllerRef, orphanIndexValue } from '../common/owner.js';
+import { controllerIndex, getControllerOf, indexByController, newControllerRef } from '../common/owner.js';
 import { PodControl, isNamespaceTerminating } from '../common/pod-control.js';
 import { isPodActive, isPodReady, podsToDelete } from '../common/pods.js';
 import { slowStartBatch } from '../common/slow-start.js';
@@ -180,10 +180,7 @@ export class ReplicaSetController {
       this.log.warn('invalid ReplicaSet selector', { key, err: e });
       return;
     }
-    const candidates = [
-      ...this.podInformer.indexer.byIndex(controllerIndex, rs.metadata.uid),
-      ...this.podInformer.indexer.byIndex(controllerIndex, orphanIndexValue(namespace ?? '')),
-    ].filter(isPodActive);
+    const candidates = claimCandidates(this.podInformer.indexer, rs).filter(isPodActive);
     const pods = await claimObjects(candidates, {
       owner: rs, ownerApiVersion: 'apps/v1', ownerKind: 'ReplicaSet', selector, client: this.podClient,
       canAdopt: recheckOwner(() => this.rsClient.get(namespace, name), rs.metadata.uid),

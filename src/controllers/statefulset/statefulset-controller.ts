@@ -18,8 +18,8 @@ import { isAlreadyExists, isNotFound } from '../../client/status.js';
 import { EventRecorder } from '../../client/events/recorder.js';
 import type { RestTransport } from '../../client/transport.js';
 import { canonicalJson } from '../common/hash.js';
-import { claimObjects, recheckOwner } from '../common/claim.js';
-import { controllerIndex, getControllerOf, indexByController, orphanIndexValue } from '../common/owner.js';
+import { claimCandidates, claimObjects, recheckOwner } from '../common/claim.js';
+import { controllerIndex, getControllerOf, indexByController } from '../common/owner.js';
 import { isPodAvailable, isPodReady } from '../common/pods.js';
 import { errorMessage } from '../common/pod-control.js';
 import { podsResource, type PodObject } from '../common/types.js';
@@ -115,10 +115,7 @@ export class StatefulSetController {
       this.log.warn('invalid StatefulSet selector', { key: k, err: e });
       return;
     }
-    const candidates = [
-      ...this.podInformer.indexer.byIndex(controllerIndex, set.metadata.uid),
-      ...this.podInformer.indexer.byIndex(controllerIndex, orphanIndexValue(ns)),
-    ].filter((p) => ordinalOf(set, p) !== undefined);
+    const candidates = claimCandidates(this.podInformer.indexer, set).filter((p) => ordinalOf(set, p) !== undefined);
     const pods = await claimObjects(candidates, {
       owner: set, ownerApiVersion: 'apps/v1', ownerKind: 'StatefulSet', selector, client: this.pods,
       canAdopt: recheckOwner(() => this.sets.get(ns, name), set.metadata.uid),
