@@ -1,0 +1,3 @@
+export * from './command.js';
+export * from './links.js';
+export * from './cidr.js';
