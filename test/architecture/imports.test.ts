@@ -16,9 +16,10 @@ const allowed: Record<string, string[]> = {
   apiserver: ['api', 'storage', 'client'],
   controllers: ['api', 'client'],
   scheduler: ['api', 'client'],
-  agent: ['api', 'client'],
+  // the agent hosts the node's share of networking (CNI set-up, service proxy)
+  agent: ['api', 'client', 'network'],
   network: ['api', 'client'],
-  cloud: ['api', 'client'],
+  cloud: ['api', 'client', 'network'],
   dashboard: ['api', 'client'],
   server: ['*'],
   cli: ['*'],
