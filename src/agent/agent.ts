@@ -4,7 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { silentLogger } from '../api/log.js';
+import { silentLogger, type Logger } from '../api/log.js';
 import type { StoredObject } from '../api/types.js';
 import { realClock } from '../client/clock.js';
 import { RestClient } from '../client/rest-client.js';
@@ -26,26 +26,51 @@ import { configMapResource, podResource, secretResource, type KeyedData } from '
 import { startSimulatedNodes } from './simulated/simulated-nodes.js';
 import { claimHostPath } from './pods/claims.js';
 import type { ServiceLike } from './pods/service-env.js';
+import type { PodWorkerContext } from './pods/pod-context.js';
+import type { ImageService, RuntimeService } from './runtime/types.js';
 
 export const defaultKubeletPort = 10250;
 
 export async function startNodeAgent(opts: NodeAgentOptions): Promise<RunningAgent> {
   if ((opts.runtime ?? 'process') === 'simulated') return startSimulatedNodes(opts);
-  return startProcessAgent(opts);
+  return startRuntimeAgent(opts);
 }
 
-async function startProcessAgent(opts: NodeAgentOptions): Promise<RunningAgent> {
+/** The runtime a node agent runs pods on, with what differs between runtimes. */
+export interface NodeRuntime {
+  /** As in containerID URIs: "process", "containerd". */
+  name: string;
+  runtime: RuntimeService;
+  images: ImageService;
+  /** The runtime cannot mount (process runtime): volumes become env vars and symlinks. */
+  hostProcessMounts: boolean;
+  /** Runs once the Node is registered (the pod network needs the node's pod CIDR). */
+  afterRegister?(client: RestClient, signal: AbortSignal): Promise<void>;
+  /** Extra pod-worker context (DNS settings, image puller). */
+  podContext?: Partial<PodWorkerContext>;
+  close(): Promise<void>;
+}
+
+async function openRuntime(opts: NodeAgentOptions, address: string, log: Logger): Promise<NodeRuntime> {
+  if (opts.runtime === 'containerd') {
+    const { openContainerdRuntime } = await import('./containerd-runtime.js');
+    return openContainerdRuntime(opts, address, log);
+  }
+  const runtime = await ProcessRuntime.open({ dataDir: opts.dataDir, nodeIP: address, version: kitesVersion(), log, pollIntervalMs: opts.timings?.runtimePollMs });
+  return { name: 'process', runtime, images: new RecordedImageService(), hostProcessMounts: true, close: () => runtime.close() };
+}
+
+async function startRuntimeAgent(opts: NodeAgentOptions): Promise<RunningAgent> {
   const log = (opts.log ?? silentLogger).child(`agent/${opts.nodeName}`);
   const clock = opts.clock ?? realClock;
   const t = opts.timings ?? {};
-  const version = kitesVersion();
   const address = opts.nodeAddress ?? defaultNodeAddress();
   const podLogsDir = opts.podLogsDir ?? join(opts.dataDir, 'agent', 'pod-logs');
   mkdirSync(podLogsDir, { recursive: true });
   const client = new RestClient(opts.transport, { fieldManager: 'kubelet' });
 
-  const runtime = await ProcessRuntime.open({ dataDir: opts.dataDir, nodeIP: address, version, log, pollIntervalMs: t.runtimePollMs });
-  const images = new RecordedImageService();
+  const node = await openRuntime(opts, address, log);
+  const { runtime, images } = node;
   const facts = gatherHostFacts(opts.dataDir);
   const identity: NodeIdentity = {
     name: opts.nodeName, address, facts, kubeletPort: opts.kubeletPort ?? defaultKubeletPort, runtime: await runtime.info(),
@@ -61,10 +86,12 @@ async function startProcessAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
   });
   await heartbeat.register([identity]);
   heartbeat.start();
-  log.info('node registered; runtime "process": containers are host processes (no isolation, no image pulls, volumes as host directories)', { node: opts.nodeName, address });
+  if (node.name === 'process') log.info('node registered; runtime "process": containers are host processes (no isolation, no image pulls, volumes as host directories)', { node: opts.nodeName, address });
+  else log.info(`node registered; runtime "${node.name}"`, { node: opts.nodeName, address });
 
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // one signal for every informer and pod worker
+  await node.afterRegister?.(client, abort.signal);
   const recorder = new EventRecorder({ transport: opts.transport, component: 'kubelet', host: opts.nodeName, reportingInstance: opts.nodeName, clock, log });
   const podsApi = client.resource<StoredObject>(podResource);
   const informer = new SharedInformer<StoredObject>(podsApi, { fieldSelector: `spec.nodeName=${opts.nodeName}`, clock, log });
@@ -78,7 +105,8 @@ async function startProcessAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
   };
   const alloc = nodeResources(identity).allocatable;
   const pods = new PodManager({
-    runtime, images, runtimeName: 'process', hostProcessMounts: true, pods: podsApi, recorder,
+    ...node.podContext,
+    runtime, images, runtimeName: node.name, hostProcessMounts: node.hostProcessMounts, pods: podsApi, recorder,
     configMap: getKeyed(configMapResource), secret: getKeyed(secretResource),
     serviceAccountToken: async (ns, sa, audience, expirationSeconds) => {
       try {
@@ -120,7 +148,7 @@ async function startProcessAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
       }
       await heartbeat.stop();
       await recorder.stop();
-      await runtime.close();
+      await node.close();
     },
   };
 }

@@ -4,7 +4,27 @@ import type { Clock } from '../client/clock.js';
 import type { RestTransport } from '../client/transport.js';
 import type { ContainerLocator } from './locator.js';
 
-export type RuntimeKind = 'process' | 'simulated';
+export type RuntimeKind = 'process' | 'simulated' | 'containerd';
+
+/** How the agent reaches containerd (runtime 'containerd'). */
+export interface ContainerdOptions {
+  /** Sandbox ("pause") image; k3s: rancher/mirrored-pause. */
+  pauseImage: string;
+  /** k3s registries.yaml: mirrors and credentials. */
+  privateRegistry?: string;
+  /** Use this CRI socket instead of starting containerd. */
+  endpoint?: string;
+}
+
+/** The node's share of cluster networking (containerd runtime; the proxy also on the process runtime). */
+export interface NodeNetworkOptions {
+  clusterCidr: string;
+  serviceCidr: string;
+  clusterDns: string[];
+  clusterDomain: string;
+  /** Service proxy mode; default iptables as root with containerd, else userspace; 'none' runs no proxy. */
+  proxyMode?: 'iptables' | 'userspace' | 'none';
+}
 
 export interface NodeAgentTimings {
   /** Runtime relist (upstream PLEG: 1 s). */
@@ -28,6 +48,8 @@ export interface NodeAgentOptions {
   nodeName: string;
   dataDir: string;
   runtime?: RuntimeKind;
+  containerd?: ContainerdOptions;
+  network?: NodeNetworkOptions;
   /** Simulated runtime only: how many nodes this agent hosts (default 1). */
   simulatedNodes?: number;
   log?: Logger;

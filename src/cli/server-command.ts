@@ -35,6 +35,11 @@ interface ServerFlags {
   clusterDomain: string;
   lbAddressPool?: string;
   pauseImage: string;
+  privateRegistry?: string;
+  containerRuntimeEndpoint?: string;
+  disable?: string[];
+  disableKubeProxy?: boolean;
+  proxyMode?: 'iptables' | 'userspace';
   ingressHttpPort: number;
   ingressHttpsPort: number;
 }
@@ -66,6 +71,11 @@ export function serverCommand(io: CliIO): Command {
     .addOption(new Option('--cluster-domain <domain>', 'cluster DNS domain (used by the DNS work; also in the serving certificate)').default(d.clusterDomain))
     .addOption(new Option('--lb-address-pool <cidr>', 'addresses for LoadBalancer Services (used by the load balancer work; default: the node addresses)'))
     .addOption(new Option('--pause-image <ref>', 'image of pod sandboxes (used by the containerd runtime)').default(d.pauseImage))
+    .addOption(new Option('--private-registry <file>', 'registries.yaml (k3s format): registry mirrors and credentials for the containerd runtime'))
+    .addOption(new Option('--container-runtime-endpoint <socket>', 'use this existing CRI socket instead of starting containerd'))
+    .addOption(new Option('--disable <name>', 'do not run a packaged component: coredns, servicelb, traefik/ingress (repeatable, or comma-separated)').argParser(collect))
+    .addOption(new Option('--disable-kube-proxy', 'do not run the service proxy'))
+    .addOption(new Option('--proxy-mode <mode>', 'service proxy: iptables (default as root with containerd) or userspace').choices(['iptables', 'userspace']))
     .addOption(new Option('--ingress-http-port <port>', 'HTTP port of the ingress controller (used by the ingress work)').argParser(port).default(d.ingressHttpPort))
     .addOption(new Option('--ingress-https-port <port>', 'HTTPS port of the ingress controller (used by the ingress work)').argParser(port).default(d.ingressHttpsPort))
     .action(async (flags: ServerFlags) => {
@@ -100,6 +110,11 @@ export function toServerOptions(f: ServerFlags): ServerOptions {
     clusterDomain: f.clusterDomain,
     lbAddressPool: f.lbAddressPool,
     pauseImage: f.pauseImage,
+    privateRegistry: f.privateRegistry ? resolve(f.privateRegistry) : undefined,
+    containerRuntimeEndpoint: f.containerRuntimeEndpoint,
+    disable: f.disable,
+    disableKubeProxy: f.disableKubeProxy,
+    proxyMode: f.proxyMode,
     ingressHttpPort: f.ingressHttpPort,
     ingressHttpsPort: f.ingressHttpsPort,
   });

@@ -3,7 +3,7 @@
 // certificate) and the agent itself, talking to the API through the in-process client.
 import type { Logger } from '../api/log.js';
 import type { RestTransport } from '../client/transport.js';
-import type { ServerOptions } from './options.js';
+import { serverOptions, type ServerOptions } from './options.js';
 
 export interface EmbeddedAgent {
   nodeNames: string[];
@@ -21,6 +21,17 @@ export interface AgentSettings {
   simulatedNodes: number;
   /** The server's own agent carries the control-plane role label. */
   controlPlane: boolean;
+  /** containerd runtime settings (defaults as `kites server`'s). */
+  pauseImage?: string;
+  privateRegistry?: string;
+  containerRuntimeEndpoint?: string;
+  /** The node's share of cluster networking (defaults as `kites server`'s). */
+  clusterCidr?: string;
+  serviceCidr?: string;
+  clusterDns?: string;
+  clusterDomain?: string;
+  disableKubeProxy?: boolean;
+  proxyMode?: '' | 'iptables' | 'userspace';
 }
 
 /** Starts a node agent (in `kites server`, or alone as `kites agent`). */
@@ -32,9 +43,7 @@ export async function startEmbeddedAgent(opts: {
   log: Logger;
 }): Promise<EmbeddedAgent> {
   const { options, log } = opts;
-  if (options.runtime === 'containerd') {
-    throw new Error('the containerd runtime is not available yet; run with --runtime process (containers as host processes) or --disable-agent');
-  }
+  const d = serverOptions();
   // Loaded only when an agent runs: a control-plane-only server never loads the agent code.
   const { startAgentServer, createDeferredLocator } = await import('../agent/server/index.js');
   const { startNodeAgent } = await import('../agent/index.js');
@@ -49,6 +58,16 @@ export async function startEmbeddedAgent(opts: {
       transport: opts.transport, nodeName: options.nodeName, dataDir: opts.dataDir, runtime: options.runtime,
       simulatedNodes: options.simulatedNodes, log: log.child('agent'), nodeAddress: options.nodeIp,
       kubeletPort: endpoint.port, controlPlane: options.controlPlane,
+      containerd: {
+        pauseImage: options.pauseImage ?? d.pauseImage,
+        privateRegistry: options.privateRegistry || undefined,
+        endpoint: options.containerRuntimeEndpoint || undefined,
+      },
+      network: {
+        clusterCidr: options.clusterCidr ?? d.clusterCidr, serviceCidr: options.serviceCidr ?? d.serviceCidr,
+        clusterDns: [options.clusterDns ?? d.clusterDns], clusterDomain: options.clusterDomain ?? d.clusterDomain,
+        proxyMode: options.disableKubeProxy ? 'none' : options.proxyMode || undefined,
+      },
     });
     deferred.set(agent.locator);
     return {

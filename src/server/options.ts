@@ -43,6 +43,16 @@ export interface ServerOptions {
   /** Addresses for LoadBalancer Services (the local cloud provider); empty: node addresses. */
   lbAddressPool: string;
   pauseImage: string;
+  /** k3s registries.yaml (mirrors, credentials) for the containerd runtime. */
+  privateRegistry: string;
+  /** An existing CRI socket to use instead of starting containerd. */
+  containerRuntimeEndpoint: string;
+  /** Packaged components not to run, by k3s's names: coredns, servicelb, traefik (= ingress), ingress. */
+  disable: string[];
+  /** Do not run the service proxy in the agent (k3s --disable-kube-proxy). */
+  disableKubeProxy: boolean;
+  /** Service proxy mode: iptables (root + containerd) or userspace; empty: chosen by the runtime. */
+  proxyMode: '' | 'iptables' | 'userspace';
   ingressHttpPort: number;
   ingressHttpsPort: number;
   /** How long start-up may wait for the API server to report ready. */
@@ -76,6 +86,11 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     clusterDomain: 'cluster.local',
     lbAddressPool: '',
     pauseImage: 'registry.k8s.io/pause:3.10',
+    privateRegistry: '',
+    containerRuntimeEndpoint: '',
+    disable: [],
+    disableKubeProxy: false,
+    proxyMode: '',
     ingressHttpPort: 80,
     ingressHttpsPort: 443,
     readyTimeoutMs: 60_000,

@@ -76,6 +76,8 @@ export interface StartOptions {
   dataDir?: string;
   readyTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Run the ingress controller (off by default: tests share ports 80/443). */
+  ingress?: boolean;
 }
 
 /** Spawns `bin/kites server` and resolves once /readyz answers ok (rejects with the server output otherwise). */
@@ -84,7 +86,11 @@ export async function startTestCluster(opts: StartOptions = {}): Promise<TestClu
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), tempPrefix));
   const ownDataDir = dirname(dataDir) === tmpdir() && basename(dataDir).startsWith(tempPrefix);
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
-  const child = spawnServer(['--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', '--write-kubeconfig', kubeconfig, ...(opts.args ?? [])], opts.env);
+  // Tests run clusters side by side: the process runtime and no ingress on :80/:443 unless a test
+  // asks (a later --runtime wins; --disable only adds).
+  const userArgs = opts.args ?? [];
+  const defaults = [...(userArgs.includes('--runtime') ? [] : ['--runtime', 'process']), ...(opts.ingress ? [] : ['--disable', 'ingress'])];
+  const child = spawnServer(['--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', '--write-kubeconfig', kubeconfig, ...defaults, ...userArgs], opts.env);
 
   let stopped: Promise<number | null> | undefined;
   const stop = (s: { graceMs?: number; keepDataDir?: boolean } = {}) =>
