@@ -26,6 +26,7 @@ import { RootCACertPublisher } from '../controllers/rootcacert/publisher.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle/node-lifecycle-controller.js';
 import { DisruptionController } from '../controllers/disruption/disruption-controller.js';
 import { PodGCController } from '../controllers/podgc/pod-gc-controller.js';
+import { NodeIpamController } from '../controllers/nodeipam/node-ipam-controller.js';
 import { Scheduler } from '../scheduler/index.js';
 
 export interface ControllerContext {
@@ -39,6 +40,10 @@ export interface ControllerContext {
   /** The cluster CA bundle published as kube-root-ca.crt in every namespace. */
   rootCA?: string;
   nodeMonitorGracePeriodMs?: number;
+  /** --cluster-cidr: when set, Nodes get pod CIDRs from it (kube-controller-manager --allocate-node-cidrs). */
+  clusterCidr?: string;
+  /** --service-cidr: kept out of the node pod CIDRs when it overlaps. */
+  serviceCidr?: string;
 }
 
 interface Loop { name: string; start: (signal: AbortSignal) => Promise<void> }
@@ -69,6 +74,10 @@ function loops(ctx: ControllerContext, informers: InformerFactory, recorders: Ev
     { name: 'disruption', start: (s) => new DisruptionController({ transport, resources: ctx.resources, log: log('disruption-controller'), informers, recorder: recorder('controllermanager') }).start(s) },
     { name: 'pod-gc', start: (s) => new PodGCController({ transport, log: log('pod-garbage-collector'), informers }).start(s) },
   ];
+  if (ctx.clusterCidr) {
+    const clusterCidr = ctx.clusterCidr;
+    list.push({ name: 'node-ipam', start: (s) => new NodeIpamController({ transport, log: log('node-ipam-controller'), clusterCidr, serviceCidr: ctx.serviceCidr, informers, recorder: recorder('cidrAllocator') }).start(s) });
+  }
   if (ctx.rootCA) {
     const rootCA = ctx.rootCA;
     list.push({ name: 'root-ca-cert-publisher', start: (s) => new RootCACertPublisher({ transport, log: log('root-ca-cert-publisher'), rootCA, informers }).start(s) });
