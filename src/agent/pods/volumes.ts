@@ -1,17 +1,29 @@
-// Pod volumes as host directories under <data-dir>/agent/pods/<uid>/volumes/<name>: emptyDir,
-// configMap, secret, downwardAPI and projected (files written atomically and refreshed on every
-// pod sync), hostPath as the host path itself. A host process cannot see a volume at its
-// mountPath, so on the process runtime the agent (1) exports KITES_VOLUME_<NAME>=<host dir> to
-// the container, (2) creates a symlink at mountPath when that path does not exist and its parent
-// is writable (removed with the pod), and (3) otherwise emits a Warning event FailedMount saying
-// so — a mount is never dropped silently.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync, accessSync, constants } from 'node:fs';
+// Pod volumes as host directories under <data-dir>/agent/pods/<uid>/volumes/<name>, set up as
+// kubelet's volume plugins do (the pieces live in ./volumes/): emptyDir (a tmpfs for medium
+// Memory), configMap, secret, downwardAPI and projected (published atomically through a `..data`
+// symlink and refreshed on every pod sync, so a container that bind-mounted the directory sees
+// updates whole), hostPath with its type checks, and a bound PersistentVolumeClaim's host
+// directory. The CRI runtime bind-mounts what containerMounts returns. A host process cannot see
+// a volume at its mountPath, so on the process runtime the agent (1) exports
+// KITES_VOLUME_<NAME>=<host dir> to the container, (2) creates a symlink at mountPath when that
+// path does not exist and its parent is writable (removed with the pod), and (3) otherwise emits
+// a Warning event FailedMount saying so — a mount is never dropped silently.
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Container, KeyedData, PodObject } from './pod-types.js';
-import { podFieldValue, resourceFieldValue, type EnvSources } from './env.js';
+import type { EnvSources } from './env.js';
 import type { Mount } from '../runtime/types.js';
+import { VolumeError, downwardPayload, keyedPayload, type DownwardItem } from './volumes/payload.js';
+import { PayloadPathError, writePayloadAtomically, type Payload } from './volumes/atomic-writer.js';
+import { checkHostPathType } from './volumes/host-path.js';
+import { setUpEmptyDir } from './volumes/empty-dir.js';
+import { systemMounter, type HostMounter } from './volumes/mounts.js';
+import { resolveSubPath } from './volumes/subpath.js';
+import type { FsGroupChangePolicy } from './volumes/ownership.js';
 
-export class VolumeError extends Error {}
+export { VolumeError };
+export { SubPathError } from './volumes/subpath.js';
+export type { HostMounter };
 
 export interface VolumeSources {
   configMap(namespace: string, name: string): Promise<KeyedData | undefined>;
@@ -23,9 +35,15 @@ export interface VolumeSources {
   podIPs: string[];
   hostIPs: string[];
   warn(reason: string, message: string): void;
+  /** Mounts tmpfs for Memory emptyDirs (default: mount(8) when root). */
+  mounter?: HostMounter;
 }
 
-type Files = Map<string, Buffer>;
+/** Volume name → host directory (or file), plus which volumes are read-only whatever the mount says. */
+export class PodVolumes extends Map<string, string> {
+  /** configMap, secret, downwardAPI, projected and read-only claims: always mounted read-only, as upstream. */
+  readonly readOnly = new Set<string>();
+}
 
 export function podDir(dataDir: string, uid: string): string {
   return join(dataDir, 'agent', 'pods', uid);
@@ -35,147 +53,120 @@ export function volumeEnvName(volume: string): string {
   return `KITES_VOLUME_${volume.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
-/** Writes the projected files of a volume, replacing each atomically and removing stale ones. */
-function writeFiles(dir: string, files: Files): void {
-  mkdirSync(dir, { recursive: true });
-  for (const [rel, content] of files) {
-    const path = join(dir, rel);
-    mkdirSync(dirname(path), { recursive: true });
-    let same = false;
-    try {
-      same = readFileSync(path).equals(content);
-    } catch {
-      // new file
-    }
-    if (same) continue;
-    const tmp = `${path}.kites-tmp`;
-    writeFileSync(tmp, content);
-    renameSync(tmp, path);
-  }
-  const want = new Set([...files.keys()].map((k) => k.split('/')[0]));
-  for (const f of readdirSync(dir)) if (!want.has(f)) rmSync(join(dir, f), { recursive: true, force: true });
-}
+type VolumeSpec = NonNullable<PodObject['spec']['volumes']>[number];
 
-function keyedFiles(obj: KeyedData | undefined, secret: boolean, items: Array<{ key: string; path: string }> | undefined, what: string, optional: boolean): Files {
-  const files: Files = new Map();
-  if (!obj) {
-    if (optional) return files;
-    throw new VolumeError(`${what} not found`);
-  }
-  const value = (k: string): Buffer | undefined => {
-    if (obj.data?.[k] !== undefined) return secret ? Buffer.from(obj.data[k]!, 'base64') : Buffer.from(obj.data[k]!);
-    if (obj.binaryData?.[k] !== undefined) return Buffer.from(obj.binaryData[k]!, 'base64');
-    return undefined;
-  };
-  if (items?.length) {
-    for (const it of items) {
-      const v = value(it.key);
-      if (v === undefined) {
-        if (optional) continue;
-        throw new VolumeError(`configmap references non-existent config key: ${it.key}`);
-      }
-      files.set(it.path, v);
-    }
-  } else {
-    for (const k of [...Object.keys(obj.data ?? {}), ...Object.keys(obj.binaryData ?? {})]) files.set(k, value(k)!);
-  }
-  return files;
-}
-
-type DownwardItem = { path: string; fieldRef?: { fieldPath: string }; resourceFieldRef?: { containerName?: string; resource: string; divisor?: unknown } };
-
-function downwardFiles(pod: PodObject, items: DownwardItem[], src: VolumeSources): Files {
-  const files: Files = new Map();
-  const kv = (m: Record<string, string> | undefined) => Object.keys(m ?? {}).sort().map((k) => `${k}=${JSON.stringify(m![k])}`).join('\n');
-  for (const it of items) {
-    let v = '';
-    if (it.fieldRef) {
-      const p = it.fieldRef.fieldPath;
-      if (p === 'metadata.labels') v = kv(pod.metadata.labels);
-      else if (p === 'metadata.annotations') v = kv(pod.metadata.annotations);
-      else v = podFieldValue(pod, p, src);
-    } else if (it.resourceFieldRef) {
-      const c = pod.spec.containers.find((x) => x.name === it.resourceFieldRef!.containerName) ?? pod.spec.containers[0]!;
-      v = resourceFieldValue(c, it.resourceFieldRef.resource, it.resourceFieldRef.divisor as string | undefined, src.allocatable);
-    }
-    files.set(it.path, Buffer.from(v));
-  }
-  return files;
-}
-
-/** Prepares every volume of the pod; returns volume name → host directory (or file). */
-export async function prepareVolumes(pod: PodObject, dataDir: string, src: VolumeSources): Promise<Map<string, string>> {
+/** The payload of a projected volume: its sources merged in order, defaultMode shared. */
+async function projectedPayload(pod: PodObject, v: VolumeSpec, src: VolumeSources): Promise<Payload> {
   const ns = pod.metadata.namespace ?? 'default';
-  const base = join(podDir(dataDir, pod.metadata.uid), 'volumes');
-  const out = new Map<string, string>();
-  for (const v of pod.spec.volumes ?? []) {
-    const dir = join(base, v.name);
+  const p = v.projected!;
+  const defaultMode = p.defaultMode;
+  const payload: Payload = new Map();
+  for (const s of p.sources ?? []) {
+    let part: Payload = new Map();
+    if (s.configMap) {
+      const name = s.configMap.name ?? '';
+      part = keyedPayload(await src.configMap(ns, name), { kind: 'configmap', name, items: s.configMap.items, optional: s.configMap.optional, defaultMode });
+    } else if (s.secret) {
+      const name = s.secret.name ?? '';
+      part = keyedPayload(await src.secret(ns, name), { kind: 'secret', name, items: s.secret.items, optional: s.secret.optional, defaultMode });
+    } else if (s.downwardAPI) {
+      part = downwardPayload(pod, (s.downwardAPI.items ?? []) as DownwardItem[], defaultMode, src);
+    } else if (s.serviceAccountToken) {
+      const t = s.serviceAccountToken;
+      const token = await src.serviceAccountToken?.(ns, pod.spec.serviceAccountName ?? 'default', t.audience, t.expirationSeconds ?? 3607);
+      if (token === undefined) src.warn('FailedMount', `MountVolume.SetUp for volume "${v.name}": the service account token could not be requested; ${t.path} is left out`);
+      else part.set(t.path, { data: Buffer.from(token), mode: defaultMode ?? 0o644 });
+    }
+    for (const [k, f] of part) payload.set(k, f);
+  }
+  return payload;
+}
+
+/** The payload of a configMap, secret, downwardAPI or projected volume; undefined for other types. */
+async function volumePayload(pod: PodObject, v: VolumeSpec, src: VolumeSources): Promise<Payload | undefined> {
+  const ns = pod.metadata.namespace ?? 'default';
+  if (v.configMap) {
+    const name = v.configMap.name ?? '';
+    return keyedPayload(await src.configMap(ns, name), { kind: 'configmap', name, items: v.configMap.items, optional: v.configMap.optional, defaultMode: v.configMap.defaultMode });
+  }
+  if (v.secret) {
+    const name = v.secret.secretName ?? '';
+    return keyedPayload(await src.secret(ns, name), { kind: 'secret', name, items: v.secret.items, optional: v.secret.optional, defaultMode: v.secret.defaultMode });
+  }
+  if (v.downwardAPI) return downwardPayload(pod, (v.downwardAPI.items ?? []) as DownwardItem[], v.downwardAPI.defaultMode, src);
+  if (v.projected) return projectedPayload(pod, v, src);
+  return undefined;
+}
+
+/** Sets up (or refreshes) one volume; returns its host path. */
+async function setUpVolume(pod: PodObject, v: VolumeSpec, dir: string, src: VolumeSources, out: PodVolumes): Promise<string> {
+  const fsGroup = pod.spec.securityContext?.fsGroup;
+  if (v.hostPath) {
+    checkHostPathType(v.hostPath.path, v.hostPath.type);
+    return v.hostPath.path;
+  }
+  if (v.persistentVolumeClaim && src.claimPath) {
+    // A hostPath/local PV is its directory, created when missing as a local-path provisioner would.
+    const path = await src.claimPath(pod.metadata.namespace ?? 'default', v.persistentVolumeClaim.claimName);
+    mkdirSync(path, { recursive: true });
+    if (v.persistentVolumeClaim.readOnly) out.readOnly.add(v.name);
+    return path;
+  }
+  if (v.emptyDir) {
+    await setUpEmptyDir(dir, pod, v.emptyDir, v.name, {
+      mounter: src.mounter ?? systemMounter(), allocatableMemory: src.allocatable.memory, fsGroup,
+      fsGroupChangePolicy: pod.spec.securityContext?.fsGroupChangePolicy as FsGroupChangePolicy | undefined, warn: src.warn,
+    });
+    return dir;
+  }
+  const payload = await volumePayload(pod, v, src);
+  if (payload) {
     try {
-      if (v.hostPath) {
-        const t = v.hostPath.type ?? '';
-        if (t === 'DirectoryOrCreate') mkdirSync(v.hostPath.path, { recursive: true });
-        else if (t === 'FileOrCreate' && !existsSync(v.hostPath.path)) {
-          mkdirSync(dirname(v.hostPath.path), { recursive: true });
-          writeFileSync(v.hostPath.path, '');
-        } else if ((t === 'Directory' || t === 'File') && !existsSync(v.hostPath.path)) {
-          throw new VolumeError(`hostPath type check failed: ${v.hostPath.path} is not a ${t === 'Directory' ? 'directory' : 'file'}`);
-        }
-        out.set(v.name, v.hostPath.path);
-        continue;
-      }
-      if (v.persistentVolumeClaim && src.claimPath) {
-        const path = await src.claimPath(ns, v.persistentVolumeClaim.claimName);
-        mkdirSync(path, { recursive: true });
-        out.set(v.name, path);
-        continue;
-      }
-      if (v.emptyDir) {
-        mkdirSync(dir, { recursive: true });
-      } else if (v.configMap) {
-        const obj = await src.configMap(ns, v.configMap.name ?? '');
-        writeFiles(dir, keyedFiles(obj, false, v.configMap.items, `configmap "${v.configMap.name}"`, !!v.configMap.optional));
-      } else if (v.secret) {
-        const obj = await src.secret(ns, v.secret.secretName ?? '');
-        writeFiles(dir, keyedFiles(obj, true, v.secret.items, `secret "${v.secret.secretName}"`, !!v.secret.optional));
-      } else if (v.downwardAPI) {
-        writeFiles(dir, downwardFiles(pod, (v.downwardAPI.items ?? []) as DownwardItem[], src));
-      } else if (v.projected) {
-        const files: Files = new Map();
-        for (const s of v.projected.sources ?? []) {
-          let part: Files = new Map();
-          if (s.configMap) part = keyedFiles(await src.configMap(ns, s.configMap.name ?? ''), false, s.configMap.items, `configmap "${s.configMap.name}"`, !!s.configMap.optional);
-          else if (s.secret) part = keyedFiles(await src.secret(ns, s.secret.name ?? ''), true, s.secret.items, `secret "${s.secret.name}"`, !!s.secret.optional);
-          else if (s.downwardAPI) part = downwardFiles(pod, (s.downwardAPI.items ?? []) as DownwardItem[], src);
-          else if (s.serviceAccountToken) {
-            const token = await src.serviceAccountToken?.(ns, pod.spec.serviceAccountName ?? 'default', s.serviceAccountToken.audience, s.serviceAccountToken.expirationSeconds ?? 3607);
-            if (token === undefined) src.warn('FailedMount', `MountVolume.SetUp for volume "${v.name}": the service account token could not be requested; ${s.serviceAccountToken.path} is left out`);
-            else part.set(s.serviceAccountToken.path, Buffer.from(token));
-          }
-          for (const [k, b] of part) files.set(k, b);
-        }
-        writeFiles(dir, files);
-      } else {
-        src.warn('FailedMount', `volume "${v.name}": this volume type is not supported by the node agent; an empty directory stands in for it`);
-        mkdirSync(dir, { recursive: true });
-      }
+      writePayloadAtomically(dir, payload, { fsGroup });
+    } catch (e) {
+      if (e instanceof PayloadPathError) throw new VolumeError(e.message);
+      throw e;
+    }
+    out.readOnly.add(v.name);
+    return dir;
+  }
+  src.warn('FailedMount', `volume "${v.name}": this volume type is not supported by the node agent; an empty directory stands in for it`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Prepares every volume of the pod (idempotent: runs on every pod sync, refreshing projected
+ * contents); returns volume name → host directory (or file). A volume that cannot be set up
+ * yet throws VolumeError with upstream's "MountVolume.SetUp failed" wording.
+ */
+export async function prepareVolumes(pod: PodObject, dataDir: string, src: VolumeSources): Promise<PodVolumes> {
+  const base = join(podDir(dataDir, pod.metadata.uid), 'volumes');
+  const out = new PodVolumes();
+  for (const v of pod.spec.volumes ?? []) {
+    try {
+      out.set(v.name, await setUpVolume(pod, v, join(base, v.name), src, out));
     } catch (e) {
       if (e instanceof VolumeError) throw new VolumeError(`MountVolume.SetUp failed for volume "${v.name}" : ${e.message}`);
       throw e;
     }
-    out.set(v.name, dir);
   }
   return out;
 }
 
-/** The runtime mounts of one container (subPath resolved into the host path). */
-export function containerMounts(container: Container, volumes: Map<string, string>): Mount[] {
+/**
+ * The runtime mounts of one container: subPath/subPathExpr resolved into the host path (env: the
+ * container's variables, for subPathExpr), read-only when the mount or the volume says so.
+ * Throws SubPathError (a ContainerConfigError) for a subPath that cannot be used.
+ */
+export function containerMounts(container: Container, volumes: Map<string, string>, env: Array<{ name: string; value: string }> = []): Mount[] {
   const mounts: Mount[] = [];
+  const readOnlyVolumes = volumes instanceof PodVolumes ? volumes.readOnly : new Set<string>();
   for (const m of container.volumeMounts ?? []) {
     const host = volumes.get(m.name);
     if (!host) continue;
-    const hostPath = m.subPath ? resolve(host, m.subPath) : host;
-    if (m.subPath && !existsSync(hostPath)) mkdirSync(hostPath, { recursive: true });
-    mounts.push({ containerPath: m.mountPath, hostPath, readOnly: !!m.readOnly });
+    const hostPath = resolveSubPath(host, m, container.name, env);
+    mounts.push({ containerPath: m.mountPath, hostPath, readOnly: !!m.readOnly || readOnlyVolumes.has(m.name) });
   }
   return mounts;
 }
@@ -235,8 +226,13 @@ function readLinks(file: string): string[] {
   }
 }
 
-/** Removes what the pod left on the host: its symlinks at mount paths and its directory. */
-export function cleanupPodDir(dataDir: string, uid: string): void {
+/**
+ * Tears the pod's volumes down and removes what the pod left on the host: tmpfs mounts under its
+ * directory (unmounted first, deepest first), its symlinks at mount paths, and its directory.
+ * When a mount cannot be removed the directory stays (deleting through a mount would reach
+ * whatever is mounted there); the next call tries again. Returns whether the directory is gone.
+ */
+export function cleanupPodDir(dataDir: string, uid: string, mounter: HostMounter = systemMounter()): boolean {
   const dir = podDir(dataDir, uid);
   for (const p of readLinks(join(dir, 'symlinks.json'))) {
     try {
@@ -245,5 +241,28 @@ export function cleanupPodDir(dataDir: string, uid: string): void {
       // already gone
     }
   }
+  for (const m of mounter.mountsUnder(dir)) mounter.unmount(m);
+  if (mounter.mountsUnder(dir).length > 0) return false;
   rmSync(dir, { recursive: true, force: true });
+  return true;
+}
+
+/**
+ * Removes the directories (and tmpfs mounts) of pods the node no longer runs, as kubelet's
+ * cleanupOrphanedPodDirs does; keep holds the UIDs of pods that still have a worker.
+ */
+export function cleanupOrphanedPodDirs(dataDir: string, keep: Set<string>, mounter: HostMounter = systemMounter()): string[] {
+  const root = join(dataDir, 'agent', 'pods');
+  let uids: string[];
+  try {
+    uids = readdirSync(root);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const uid of uids) {
+    if (keep.has(uid)) continue;
+    if (cleanupPodDir(dataDir, uid, mounter)) removed.push(uid);
+  }
+  return removed;
 }
