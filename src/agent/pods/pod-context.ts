@@ -30,6 +30,12 @@ export interface PodWorkerContext {
   podLogsDir: string;
   nodeName: string;
   nodeIPs: string[];
+  /** kubelet --cluster-dns: ClusterFirst pods resolve through these (see dns.ts). */
+  clusterDns?: string[];
+  /** kubelet --cluster-domain (default cluster.local). */
+  clusterDomain?: string;
+  /** The host's resolv.conf contents, for dnsPolicy Default (undefined: --resolv-conf=""). */
+  hostResolvConf?: string;
   allocatable: { cpu: string; memory: string };
   backoff: CrashBackoff;
   /** Bounds concurrent container starts across the node's pods. */

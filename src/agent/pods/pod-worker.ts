@@ -5,7 +5,7 @@
 // kills, activeDeadlineSeconds, and on deletion the graceful stop followed by the final DELETE.
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import type { ContainerStatus } from '../runtime/types.js';
+import type { ContainerStatus, PodSandboxConfig } from '../runtime/types.js';
 import type { Container, PodObject } from './pod-types.js';
 import type { PodWorkerContext } from './pod-context.js';
 import { VolumeError, cleanupPodDir, prepareVolumes } from './volumes.js';
@@ -15,6 +15,8 @@ import { containerView, formatDuration, isSidecar, type Slot } from './container
 import { PodStatusPoster } from './status-poster.js';
 import { ContainerRunner } from './container-runner.js';
 import { withTerminationMessage } from './termination-message.js';
+import { podDnsConfig } from './dns.js';
+import { podSandboxHostname } from './etc-hosts.js';
 
 const minimumGraceSeconds = 2;
 
@@ -233,13 +235,34 @@ export class PodWorker {
     this.ctx.log.debug('sandbox started', { pod: this.name, sandbox: this.sandboxId });
   }
 
-  private sandboxConfig() {
+  /**
+   * The sandbox as kubelet's generatePodSandboxConfig builds it: hostname (spec.hostname or the
+   * pod name, at most 63 characters; the FQDN with setHostnameAsFQDN), resolv.conf settings from
+   * the dnsPolicy, and the pod-level security context with its sysctls and namespace modes.
+   */
+  private sandboxConfig(): PodSandboxConfig {
     const pod = this.pod;
+    const spec = pod.spec;
+    const clusterDomain = this.ctx.clusterDomain ?? 'cluster.local';
+    const sysctls: Record<string, string> = {};
+    for (const s of spec.securityContext?.sysctls ?? []) sysctls[s.name] = s.value;
+    const containers = [...(spec.initContainers ?? []), ...spec.containers];
     return {
       uid: this.uid, name: pod.metadata.name, namespace: pod.metadata.namespace ?? 'default', attempt: 0,
-      hostname: pod.spec.hostname ?? pod.metadata.name, hostNetwork: !!pod.spec.hostNetwork,
-      portMappings: pod.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: (p.protocol ?? 'TCP') as 'TCP', hostIP: p.hostIP }))),
+      hostname: podSandboxHostname(pod, clusterDomain), hostNetwork: !!spec.hostNetwork,
+      // Without cluster DNS configured (the process runtime) the runtime keeps the host's resolver.
+      dnsConfig: this.ctx.clusterDns === undefined ? undefined : podDnsConfig(pod, {
+        clusterDns: this.ctx.clusterDns, clusterDomain, hostResolvConf: this.ctx.hostResolvConf,
+        event: (type, reason, message) => this.event(type, reason, message),
+      }),
+      portMappings: spec.containers.flatMap((c) => (c.ports ?? []).map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: (p.protocol ?? 'TCP') as 'TCP', hostIP: p.hostIP }))),
       labels: pod.metadata.labels ?? {}, annotations: pod.metadata.annotations ?? {}, logDirectory: this.logDir(),
+      linux: {
+        securityContext: spec.securityContext, sysctls,
+        hostPID: !!spec.hostPID, hostIPC: !!spec.hostIPC, shareProcessNamespace: !!spec.shareProcessNamespace,
+        // Upstream runs the sandbox privileged when any container is.
+        privileged: containers.some((c) => c.securityContext?.privileged === true),
+      },
     };
   }
 
