@@ -2,6 +2,7 @@
 // Services and EndpointSlices the way upstream kube-proxy's ServicePortMap/EndpointsMap are
 // (pkg/proxy/service.go, endpointslicecache.go, topology.go). A mode only implements
 // `sync(state)`; which endpoints serve which traffic is decided here, once, for both.
+import type { Logger } from '../../api/log.js';
 import type { EndpointSliceObject, ServiceObject } from './api-objects.js';
 import { serviceNameLabel, serviceProxyNameLabel } from './api-objects.js';
 
@@ -87,6 +88,18 @@ export interface ProxyMode {
   sync(state: ProxyState): Promise<void>;
   /** Stop serving; `cleanup` removes what the mode installed (kube-proxy --cleanup). */
   stop(opts?: { cleanup?: boolean }): Promise<void>;
+}
+
+/** What every mode is started with (startServiceProxy passes its own options through). */
+export interface ProxyModeOptions {
+  nodeName: string;
+  /** The node's addresses: NodePorts answer on these (and on 127.0.0.1 in iptables mode). */
+  nodeIPs: string[];
+  /** Pod CIDR of the whole cluster: traffic from outside it to a ClusterIP is masqueraded. */
+  clusterCidr?: string;
+  /** Program this network namespace instead of the host's (tests). */
+  netns?: string;
+  log: Logger;
 }
 
 /** What a mode may read besides the states it is handed (the userspace mode's entry takes this). */
