@@ -57,8 +57,19 @@ export class ContainerRunner {
       env.push(...exposeMountsOnHost(c, mounts, podDir(this.h.ctx.dataDir, this.h.uid), (r, m) => this.h.event('Warning', r, m, slot)));
     }
     const image = c.image ?? '';
-    slot.imageID = await this.h.ctx.images.pullImage({ image });
-    this.h.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, slot);
+    const puller = this.h.ctx.imagePuller;
+    if (puller) {
+      // Pull policy, imagePullSecrets and the pull back-off; the container waits until the image is there.
+      const pulled = await puller.ensureImage(this.h.pod(), c, (type, reason, message) => this.h.event(type, reason, message, slot));
+      if (!pulled.imageRef) {
+        slot.waiting = pulled.waiting;
+        return undefined;
+      }
+      slot.imageID = pulled.imageRef;
+    } else {
+      slot.imageID = await this.h.ctx.images.pullImage({ image });
+      this.h.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, slot);
+    }
     let id: string;
     try {
       id = await rt.createContainer(this.h.sandboxId(), {

@@ -6,6 +6,7 @@ import type { ResourceClient } from '../../client/rest-client.js';
 import type { EventRecorder } from '../../client/events/recorder.js';
 import type { StoredObject } from '../../api/types.js';
 import type { ImageService, RuntimeService } from '../runtime/types.js';
+import type { ImagePuller } from '../images/puller.js';
 import type { CrashBackoff } from './crash-backoff.js';
 import type { StartGate } from './start-gate.js';
 import type { KeyedData } from './pod-types.js';
@@ -14,6 +15,11 @@ import type { ServiceLike } from './service-env.js';
 export interface PodWorkerContext {
   runtime: RuntimeService;
   images: ImageService;
+  /**
+   * Pulls images as the kubelet (pull policy, imagePullSecrets, back-off, Pulling/Pulled events) —
+   * for runtimes that run images. Without it the image is only recorded ("already present").
+   */
+  imagePuller?: Pick<ImagePuller, 'ensureImage'>;
   /** The runtime's name as in containerID URIs, e.g. "process". */
   runtimeName: string;
   /** The runtime cannot mount: expose volumes as env vars and symlinks, warn otherwise. */
