@@ -1,0 +1,181 @@
+// The userspace proxy mode: for each service port, sockets listening on the addresses the
+// Service is reachable at, splicing traffic to endpoints chosen in user space. For machines where
+// the iptables mode cannot run (not root) and for the process runtime, whose "pods" are host
+// processes. What listens where:
+// - ClusterIPs: when root, each VIP is put on a dummy link as a /32 (as kube-proxy's IPVS mode
+//   does with kube-ipvs0) so it is a local address every host process can reach; not root: skipped
+//   (logged once);
+// - node ports on every node IP and 127.0.0.1;
+// - external IPs and load-balancer ingress IPs, when they are local addresses of this host.
+// ClusterIP traffic uses the internal endpoints, the rest the external ones (traffic policies are
+// decided by the proxy model, the same for every mode).
+import type { Logger } from '../../../api/log.js';
+import { realClock, type Clock } from '../../../client/clock.js';
+import { deleteLink, ensureAddress, ensureDummyLink, linkAddresses, removeAddress } from '../../host/index.js';
+import type { EndpointInfo, ProxyMode, ProxyState, ServicePortEntry } from '../model.js';
+import { backendKey, RoundRobinBalancer } from './load-balancer.js';
+import { TcpProxySocket } from './tcp-proxy.js';
+import { UdpProxySocket } from './udp-proxy.js';
+
+export type ClusterIPMode = 'link' | 'bind' | 'skip';
+
+export interface UserspaceProxierOptions {
+  /** This node's addresses; node ports listen on each of them and on 127.0.0.1. */
+  nodeIPs: string[];
+  /** Network namespace for the `ip` commands that manage the VIP link (tests). */
+  netns?: string;
+  log: Logger;
+  /** Dummy link holding the ClusterIPs (default kites-svc). */
+  vipLink?: string;
+  /**
+   * How ClusterIPs are served: `link` puts them on vipLink (needs root), `bind` listens on them
+   * as they are (they are already local, e.g. 127.0.0.x in tests), `skip` does not serve them.
+   * Default: `link` as root, `skip` otherwise.
+   */
+  clusterIPs?: ClusterIPMode;
+  /** A UDP session ends after this long without traffic (default 30 s, conntrack's UDP stream timeout is 120 s, its single-packet one 30 s). */
+  udpIdleTimeoutMs?: number;
+  dialTimeoutsMs?: number[];
+  clock?: Pick<Clock, 'now'>;
+}
+
+type Category = 'internal' | 'external';
+
+interface BalancerEntry {
+  balancer: RoundRobinBalancer;
+  /** Endpoints that still exist (any condition): TCP connections to others are closed. */
+  existing: Set<string>;
+  /** Endpoints traffic may use: UDP sessions to others are ended. */
+  usable: Set<string>;
+}
+
+interface ListenerSpec {
+  key: string;
+  protocol: 'TCP' | 'UDP';
+  address: string;
+  port: number;
+  balancer: string;
+}
+
+type ProxySocket = TcpProxySocket | UdpProxySocket;
+
+export class UserspaceProxier implements ProxyMode {
+  private readonly log: Logger;
+  private readonly vipLink: string;
+  private readonly clusterIPMode: ClusterIPMode;
+  private readonly clock: Pick<Clock, 'now'>;
+  private readonly balancers = new Map<string, BalancerEntry>();
+  private readonly listeners = new Map<string, { spec: ListenerSpec; socket: ProxySocket }>();
+  private loggedNoRoot = false;
+  private linkReady = false;
+
+  constructor(private readonly opts: UserspaceProxierOptions) {
+    this.log = opts.log.child('proxy-userspace');
+    this.vipLink = opts.vipLink ?? 'kites-svc';
+    this.clusterIPMode = opts.clusterIPs ?? (process.getuid?.() === 0 ? 'link' : 'skip');
+    this.clock = opts.clock ?? realClock;
+  }
+
+  async sync(state: ProxyState): Promise<void> {
+    const wanted = new Map<string, ListenerSpec>();
+    const liveBalancers = new Set<string>();
+    const vips = new Set<string>();
+    for (const entry of state.servicePorts.values()) {
+      const { info } = entry;
+      if (info.protocol === 'SCTP') continue;
+      const protocol = info.protocol;
+      const timeout = info.sessionAffinity.clientIP?.timeoutSeconds ?? 0;
+      const internal = this.balancer(`${info.key}/${protocol}|internal`, entry, entry.internalEndpoints, timeout);
+      const external = this.balancer(`${info.key}/${protocol}|external`, entry, entry.externalEndpoints, timeout);
+      liveBalancers.add(internal).add(external);
+      const add = (address: string, port: number, balancer: string) => {
+        const key = `${protocol}|${address}|${port}|${balancer}`;
+        wanted.set(key, { key, protocol, address, port, balancer });
+      };
+      for (const ip of info.clusterIPs) vips.add(ip);
+      if (this.clusterIPMode !== 'skip' && !servedByItsOwnVIP(entry)) {
+        for (const ip of info.clusterIPs) add(ip, info.port, internal);
+      }
+      if (info.nodePort) for (const ip of new Set([...this.opts.nodeIPs, '127.0.0.1'])) add(ip, info.nodePort, external);
+      for (const ip of new Set([...info.externalIPs, ...info.loadBalancerIPs])) add(ip, info.port, external);
+    }
+    if (this.clusterIPMode === 'skip' && vips.size > 0 && !this.loggedNoRoot) {
+      this.loggedNoRoot = true;
+      this.log.info('not root: ClusterIPs are not served by the userspace proxy (node ports and external IPs are)');
+    }
+    if (this.clusterIPMode === 'link') await this.syncVIPs(vips);
+
+    for (const [key, l] of this.listeners) {
+      if (!wanted.has(key)) {
+        this.listeners.delete(key);
+        await l.socket.close();
+      }
+    }
+    for (const k of [...this.balancers.keys()]) if (!liveBalancers.has(k)) this.balancers.delete(k);
+    for (const spec of wanted.values()) {
+      if (!this.listeners.has(spec.key)) await this.open(spec);
+    }
+    for (const { spec, socket } of this.listeners.values()) {
+      const b = this.balancers.get(spec.balancer)!;
+      socket.closeConnections(spec.protocol === 'UDP' ? (k) => b.usable.has(k) : (k) => b.existing.has(k));
+    }
+  }
+
+  async stop(opts: { cleanup?: boolean } = {}): Promise<void> {
+    const all = [...this.listeners.values()];
+    this.listeners.clear();
+    await Promise.all(all.map((l) => l.socket.close()));
+    if (opts.cleanup && this.clusterIPMode === 'link') await deleteLink(this.vipLink, { netns: this.opts.netns });
+  }
+
+  /** The addresses being listened on, as `PROTO address:port` (diagnostics and tests). */
+  listening(): string[] {
+    return [...this.listeners.values()].map(({ spec }) => `${spec.protocol} ${spec.address}:${spec.port}`).sort();
+  }
+
+  private balancer(key: string, entry: ServicePortEntry, endpoints: EndpointInfo[], timeoutSeconds: number): string {
+    let b = this.balancers.get(key);
+    if (!b) this.balancers.set(key, (b = { balancer: new RoundRobinBalancer(this.clock), existing: new Set(), usable: new Set() }));
+    b.balancer.update(endpoints.map((e) => ({ ip: e.ip, port: e.port })), timeoutSeconds);
+    b.existing = new Set(entry.endpoints.map(backendKey));
+    b.usable = new Set(endpoints.map(backendKey));
+    return key;
+  }
+
+  private async open(spec: ListenerSpec): Promise<void> {
+    const entry = () => this.balancers.get(spec.balancer)!.balancer;
+    const socket: ProxySocket = spec.protocol === 'TCP'
+      ? new TcpProxySocket({ address: spec.address, port: spec.port, balancer: entry, log: this.log, dialTimeoutsMs: this.opts.dialTimeoutsMs })
+      : new UdpProxySocket({ address: spec.address, port: spec.port, balancer: entry, log: this.log, idleTimeoutMs: this.opts.udpIdleTimeoutMs ?? 30_000 });
+    try {
+      await socket.listen();
+      this.listeners.set(spec.key, { spec, socket });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // An external or load-balancer IP that is not ours: nothing to serve here. Others are retried on the next sync.
+      const level = code === 'EADDRNOTAVAIL' ? 'debug' : 'warn';
+      this.log[level]('cannot listen for a service', { address: `${spec.address}:${spec.port}/${spec.protocol}`, err });
+    }
+  }
+
+  private async syncVIPs(vips: Set<string>): Promise<void> {
+    const o = { netns: this.opts.netns };
+    if (!this.linkReady) {
+      await ensureDummyLink(this.vipLink, o);
+      this.linkReady = true;
+    }
+    const have = new Set(await linkAddresses(this.vipLink, o));
+    for (const ip of vips) if (!have.has(`${ip}/32`)) await ensureAddress(this.vipLink, `${ip}/32`, o);
+    for (const cidr of have) if (!vips.has(cidr.replace(/\/32$/, ''))) await removeAddress(this.vipLink, cidr, o);
+  }
+}
+
+/**
+ * A port whose only endpoints are its own ClusterIP on the same port (a DNS server bound on the
+ * service address on the process runtime) is served by that process: listening there would
+ * collide with it, and forwarding to ourselves would loop.
+ */
+function servedByItsOwnVIP(entry: ServicePortEntry): boolean {
+  const { info, endpoints } = entry;
+  return endpoints.length > 0 && endpoints.every((e) => info.clusterIPs.includes(e.ip) && e.port === info.port);
+}
