@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { silentLogger, type Logger } from '../api/log.js';
 import type { StoredObject } from '../api/types.js';
-import { realClock } from '../client/clock.js';
+import { realClock, type Clock } from '../client/clock.js';
 import { RestClient } from '../client/rest-client.js';
 import { SharedInformer } from '../client/informer.js';
 import { EventRecorder } from '../client/events/recorder.js';
@@ -36,6 +36,12 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<RunningAge
   return startRuntimeAgent(opts);
 }
 
+export interface PodContextDeps {
+  client: RestClient;
+  secret(namespace: string, name: string): Promise<KeyedData | undefined>;
+  clock: Clock;
+}
+
 /** The runtime a node agent runs pods on, with what differs between runtimes. */
 export interface NodeRuntime {
   /** As in containerID URIs: "process", "containerd". */
@@ -46,8 +52,8 @@ export interface NodeRuntime {
   hostProcessMounts: boolean;
   /** Runs once the Node is registered (the pod network needs the node's pod CIDR). */
   afterRegister?(client: RestClient, signal: AbortSignal): Promise<void>;
-  /** Extra pod-worker context (DNS settings, image puller). */
-  podContext?: Partial<PodWorkerContext>;
+  /** Extra pod-worker context (DNS settings, image puller), given the agent's API access. */
+  podContext?(deps: PodContextDeps): Partial<PodWorkerContext>;
   close(): Promise<void>;
 }
 
@@ -105,7 +111,7 @@ async function startRuntimeAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
   };
   const alloc = nodeResources(identity).allocatable;
   const pods = new PodManager({
-    ...node.podContext,
+    ...node.podContext?.({ client, secret: getKeyed(secretResource), clock }),
     runtime, images, runtimeName: node.name, hostProcessMounts: node.hostProcessMounts, pods: podsApi, recorder,
     configMap: getKeyed(configMapResource), secret: getKeyed(secretResource),
     serviceAccountToken: async (ns, sa, audience, expirationSeconds) => {

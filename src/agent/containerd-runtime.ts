@@ -1,9 +1,87 @@
-// The containerd runtime of the node agent: its own containerd (or an existing CRI socket), the
-// air-gap images, the CRI client, the pod network and image garbage collection, as one NodeRuntime.
+// The containerd runtime of the node agent, as k3s's agent sets it up: its own containerd (or an
+// existing CRI socket), the air-gap images imported before anything pulls, the CRI client, the
+// kubelet's image manager, and — once the Node has a pod CIDR — the pod network.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from '../api/log.js';
-import type { NodeAgentOptions } from './options.js';
+import type { StoredObject } from '../api/types.js';
+import type { NodeAgentOptions, NodeNetworkOptions } from './options.js';
 import type { NodeRuntime } from './agent.js';
+import { startContainerd, type ContainerdSupervisor } from './runtime/cri/containerd/index.js';
+import { createCriRuntime } from './runtime/cri/index.js';
+import { importAirgapImages, socketPath } from './images/airgap.js';
+import { ImagePuller } from './images/puller.js';
+import { nodesRef, setupPodNetwork, type PodNetwork } from './network/index.js';
 
-export async function openContainerdRuntime(_opts: NodeAgentOptions, _address: string, _log: Logger): Promise<NodeRuntime> {
-  throw new Error('the containerd runtime is being wired');
+/** Where Debian and upstream put the CNI plugins. */
+export const cniBinDirs = ['/usr/lib/cni', '/opt/cni/bin'];
+
+export function findCniBinDir(dirs = cniBinDirs): string {
+  return dirs.find((d) => existsSync(join(d, 'bridge'))) ?? dirs[0]!;
+}
+
+export const defaultNodeNetwork: NodeNetworkOptions = {
+  clusterCidr: '10.42.0.0/16', serviceCidr: '10.43.0.0/16', clusterDns: ['10.43.0.10'], clusterDomain: 'cluster.local',
+};
+
+function hostResolvConf(): string | undefined {
+  try {
+    return readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ContainerdNodeRuntime extends NodeRuntime {
+  /** The pod network, once afterRegister has run. */
+  podNetwork(): PodNetwork | undefined;
+  supervisor?: ContainerdSupervisor;
+}
+
+export async function openContainerdRuntime(opts: NodeAgentOptions, address: string, log: Logger): Promise<ContainerdNodeRuntime> {
+  const net = opts.network ?? defaultNodeNetwork;
+  const cniConfDir = join(opts.dataDir, 'agent', 'cni', 'net.d');
+  const pauseImage = opts.containerd?.pauseImage ?? 'registry.k8s.io/pause:3.10';
+  let supervisor: ContainerdSupervisor | undefined;
+  let endpoint = opts.containerd?.endpoint;
+  if (!endpoint) {
+    supervisor = await startContainerd({
+      dataDir: opts.dataDir, pauseImage, privateRegistry: opts.containerd?.privateRegistry,
+      cniBinDir: findCniBinDir(), cniConfDir, log: log.child('containerd'),
+    });
+    endpoint = supervisor.endpoint;
+  }
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    const imagesDir = join(opts.dataDir, 'agent', 'images');
+    if (existsSync(imagesDir)) {
+      const imported = await importAirgapImages({ dir: imagesDir, endpoint, log: log.child('airgap') });
+      if (imported.length) log.info('imported air-gap images', { images: imported });
+    }
+    const cri = await createCriRuntime({ endpoint: socketPath(endpoint), log, nodeIPs: [address] });
+    cleanups.push(() => cri.close());
+    let network: PodNetwork | undefined;
+    return {
+      name: 'containerd', runtime: cri.runtime, images: cri.images, hostProcessMounts: false, supervisor,
+      podNetwork: () => network,
+      podContext: ({ secret, clock }) => ({
+        imagePuller: new ImagePuller({ images: cri.images, secret, clock, log: log.child('images') }),
+        clusterDns: net.clusterDns, clusterDomain: net.clusterDomain, hostResolvConf: hostResolvConf(),
+      }),
+      async afterRegister(client, signal) {
+        network = await setupPodNetwork({
+          nodes: client.resource<StoredObject>(nodesRef), nodeName: opts.nodeName, dataDir: opts.dataDir, cniConfDir,
+          clusterCidr: net.clusterCidr, serviceCidr: net.serviceCidr, log: log.child('network'), signal,
+        });
+      },
+      async close() {
+        for (const c of cleanups.reverse()) await c().catch((e) => log.warn('containerd runtime cleanup failed', { err: e }));
+        await supervisor?.stop();
+      },
+    };
+  } catch (e) {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    await supervisor?.stop();
+    throw e;
+  }
 }

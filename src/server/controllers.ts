@@ -44,6 +44,10 @@ export interface ControllerContext {
   clusterCidr?: string;
   /** --service-cidr: kept out of the node pod CIDRs when it overlaps. */
   serviceCidr?: string;
+  /** --lb-address-pool: addresses of LoadBalancer Services (empty: the node addresses). */
+  lbAddressPool?: string;
+  /** --disable: packaged components not to run (servicelb skips the LoadBalancer controller). */
+  disable?: string[];
 }
 
 interface Loop { name: string; start: (signal: AbortSignal) => Promise<void> }

@@ -145,7 +145,8 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
     // Controllers stop first on shutdown (the stack unwinds), while the API server still answers.
     const controllersAbort = new AbortController();
     const runControllers = deps.startControllers ?? (await import('./controllers.js')).startControllers;
-    const controllersDone = runControllers({ transport: apiServer.inProcessTransport(), resources: () => apiServer.resources(), log: log.child('controllers'), signal: controllersAbort.signal, dataDir: layout.root, rootCA: pki.serverCA.cert, nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodSeconds * 1000 });
+    const controllersDone = runControllers({ transport: apiServer.inProcessTransport(), resources: () => apiServer.resources(), log: log.child('controllers'), signal: controllersAbort.signal, dataDir: layout.root, rootCA: pki.serverCA.cert, nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodSeconds * 1000,
+      clusterCidr: options.clusterCidr, serviceCidr: options.serviceCidr, lbAddressPool: options.lbAddressPool, disable: options.disable });
     cleanups.push({ what: 'stop controllers', run: async () => { controllersAbort.abort(); await controllersDone; } });
 
     if (!options.disableAgent) {
