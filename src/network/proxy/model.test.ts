@@ -101,8 +101,13 @@ describe('categorizeEndpoints', () => {
   it('Local policy with only remote endpoints: none local, yet the service has endpoints', () => {
     const sel = categorizeEndpoints(local({ externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Local' }), [ep('10.0.0.2')]);
     expect(sel.localEndpoints).toEqual([]);
+    expect(sel.internalEndpoints).toEqual([]);
+    expect(sel.externalEndpoints).toEqual([]);
     expect(sel.hasEndpoints).toBe(true);
-    expect(sel.reachableEndpoints).toEqual([]);
+    // a NodePort service still needs the cluster endpoints for traffic from the node itself
+    expect(sel.reachableEndpoints.map((e) => e.ip)).toEqual(['10.0.0.2']);
+    const clusterIPOnly = servicePortInfos(service('c', { clusterIP: '10.43.0.13', ports: [{ port: 80 }], internalTrafficPolicy: 'Local' }))[0]!;
+    expect(categorizeEndpoints(clusterIPOnly, [ep('10.0.0.2')]).reachableEndpoints).toEqual([]);
   });
 
   it('Local policy uses local terminating endpoints when no local one is ready', () => {

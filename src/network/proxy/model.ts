@@ -211,9 +211,13 @@ export function externallyAccessible(info: ServicePortInfo): boolean {
   return info.nodePort !== undefined || info.loadBalancerIPs.length > 0 || info.externalIPs.length > 0;
 }
 
-/** Some traffic of this port uses Cluster-policy endpoints (upstream UsesClusterEndpoints). */
+/**
+ * Some traffic of this port uses Cluster-policy endpoints (upstream UsesClusterEndpoints): internal
+ * policy Cluster, or any external access at all — even with externalTrafficPolicy Local, traffic
+ * from the node itself or its pods to an external address is short-circuited to all endpoints.
+ */
 export function usesClusterEndpoints(info: ServicePortInfo): boolean {
-  return info.internalTrafficPolicy === 'Cluster' || (externallyAccessible(info) && info.externalTrafficPolicy === 'Cluster');
+  return info.internalTrafficPolicy === 'Cluster' || externallyAccessible(info);
 }
 
 /** Some traffic of this port uses Local-policy endpoints (upstream UsesLocalEndpoints). */
