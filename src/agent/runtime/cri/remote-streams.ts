@@ -61,7 +61,8 @@ async function openRemoteCommand(url: string, streams: StreamOptions, dial: Stre
     const stdin = streams.stdin ? await open('stdin') : undefined;
     const stdout = streams.stdout ? await open('stdout') : undefined;
     const stderr = streams.stderr && !streams.tty ? await open('stderr') : undefined;
-    const resize = streams.tty && streams.resize ? await open('resize') : undefined;
+    // with a tty the server also waits for the resize stream, resize events or not
+    const resize = streams.tty ? await open('resize') : undefined;
     pipeOut(stdout, streams.stdout);
     pipeOut(stderr, streams.stderr);
     if (stdin && streams.stdin) {

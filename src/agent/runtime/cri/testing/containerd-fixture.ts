@@ -16,6 +16,8 @@ const run = promisify(execFile);
 
 export const BUSYBOX = 'docker.io/library/busybox:1.36';
 export const PAUSE = 'kites.local/pause:1';
+/** An image whose ENTRYPOINT is `/bin/echo from-entrypoint`. */
+export const ECHO = 'kites.local/echo:1';
 const IMAGE_BUILDER = '/work/shared/acceptance/images/build-busybox-image.py';
 export const POD_SUBNET_PREFIX = '10.99.0.';
 
@@ -98,6 +100,9 @@ export class ContainerdFixture {
     await run('python3', [IMAGE_BUILDER, pause, '--ref', PAUSE, '--entrypoint', '/bin/sleep', '2147483647']);
     await this.ctr('images', 'import', busybox);
     await this.ctr('images', 'import', pause);
+    const echo = join(d, 'echo.tar');
+    await run('python3', [IMAGE_BUILDER, echo, '--ref', ECHO, '--entrypoint', '/bin/echo', 'from-entrypoint']);
+    await this.ctr('images', 'import', echo);
     // the shared conformance suite names its image plain "busybox"
     await this.ctr('images', 'tag', BUSYBOX, 'docker.io/library/busybox:latest');
   }
