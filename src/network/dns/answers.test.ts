@@ -8,6 +8,7 @@ import { Forwarder } from './forwarder.js';
 import type { ServerMetrics } from './metrics.js';
 import { QueryHandler } from './query-handler.js';
 import { buildClusterZone, reverseName } from './records.js';
+import { decodeReply, encodeQuery } from './test-client.js';
 
 const noMetrics: ServerMetrics = { request() {}, response() {}, cacheHit() {}, cacheMiss() {} };
 
@@ -44,14 +45,11 @@ function handlerFor(state = { services, endpointSlices: slices }) {
 }
 
 async function ask(h: QueryHandler, name: string, type: dnsPacket.RecordType, opts: { edns?: number; tcp?: boolean } = {}) {
-  const req = dnsPacket.encode({
-    type: 'query', id: 4242, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: 'IN' }],
-    additionals: opts.edns ? [{ type: 'OPT', name: '.', udpPayloadSize: opts.edns }] : [],
-  });
+  const req = encodeQuery(name, type, { edns: opts.edns });
   const r = h.handle(req, opts.tcp ? 'tcp' : 'udp', 4, noMetrics);
   if (!r) throw new Error('no reply');
   const buf = await r;
-  return { buf, msg: dnsPacket.decode(buf) };
+  return { buf, msg: decodeReply(buf) };
 }
 
 function data(msg: dnsPacket.Packet, section: 'answers' | 'authorities' | 'additionals' = 'answers'): unknown[] {
@@ -153,15 +151,15 @@ describe('cluster zone answers', () => {
   it('refuses garbage politely: FORMERR for a bad question, nothing for a response', async () => {
     const bad = Buffer.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 5, 0x61]);
     const r = await h.handle(bad, 'udp', 4, noMetrics)!;
-    expect(dnsPacket.decode(r).rcode).toBe('FORMERR');
+    expect(decodeReply(r).rcode).toBe('FORMERR');
     const resp = Buffer.from(bad);
     resp[2] = 0x81;
     expect(h.handle(resp, 'udp', 4, noMetrics)).toBeUndefined();
   });
 
   it('follows the EDNS version rule (BADVERS for version 1)', async () => {
-    const req = dnsPacket.encode({ type: 'query', id: 1, questions: [{ name: 'web.default.svc.cluster.local', type: 'A' }], additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 1 } as dnsPacket.Answer] });
-    const r = dnsPacket.decode(await h.handle(req, 'udp', 4, noMetrics)!);
+    const req = encodeQuery('web.default.svc.cluster.local', 'A', { edns: 1232, ednsVersion: 1 });
+    const r = decodeReply(await h.handle(req, 'udp', 4, noMetrics)!);
     const opt = r.additionals!.find((a) => a.type === 'OPT') as { extendedRcode?: number } | undefined;
     expect(opt?.extendedRcode).toBe(1);
   });
