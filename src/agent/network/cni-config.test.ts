@@ -17,7 +17,7 @@ describe('CNI configuration', () => {
     expect(c).toMatchObject({
       cniVersion: '1.0.0', name: 'kites',
       plugins: [
-        { type: 'bridge', bridge: 'cni0', isGateway: true, ipMasq: true, hairpinMode: true, promiscMode: true,
+        { type: 'bridge', bridge: 'cni0', isGateway: true, ipMasq: true, hairpinMode: true,
           ipam: { type: 'host-local', ranges: [[{ subnet: '10.42.3.0/24', gateway: '10.42.3.1' }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: '/d/agent/cni/ipam' } },
         { type: 'portmap', capabilities: { portMappings: true }, snat: true },
       ],

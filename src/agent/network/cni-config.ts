@@ -39,10 +39,10 @@ export function podNetworkConflist(o: PodNetworkConfigOptions): CniConfList {
         // Pod traffic leaving the pod CIDR is masqueraded to the node's address.
         ipMasq: true,
         // A pod reaching itself through a Service (DNAT back to its own IP) needs its packets sent
-        // back out the port they came in on; promiscuous mode lets kube-proxy's hairpin masquerade
-        // see them, as kubelet's --hairpin-mode=promiscuous-bridge does.
+        // back out the port they came in on: hairpin on each veth port, kubelet's
+        // --hairpin-mode=hairpin-veth and k3s's choice. (The bridge plugin refuses hairpinMode
+        // together with promiscMode, the promiscuous-bridge alternative.)
         hairpinMode: true,
-        promiscMode: true,
         ipam: {
           type: 'host-local',
           ranges: [[{ subnet: o.podCidr, gateway: o.gateway }]],
