@@ -3,6 +3,7 @@
 // here), CNI directories, the streaming server on loopback, unprivileged ports and ICMP for pods,
 // and the registry mirrors/configs from registries.yaml.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registryToml, tomlString, type Registries } from './registries.js';
 
@@ -41,6 +42,30 @@ export interface ContainerdConfigInput {
   cniConfDir: string;
   registries?: Registries;
   warn?: (msg: string) => void;
+  /**
+   * Keep containers' oom_score_adj at or above containerd's own. Needed where the agent lacks
+   * CAP_SYS_RESOURCE (a restricted container or VM sandbox): lowering it (the sandbox's -998)
+   * fails there with "failed to update /proc/self/oom_score_adj: Permission denied".
+   * Default: on exactly when CAP_SYS_RESOURCE is missing.
+   */
+  restrictOomScoreAdj?: boolean;
+}
+
+const CAP_SYS_RESOURCE = 24;
+
+/** Whether this process holds a capability (effective set, from /proc/self/status). */
+export function hasCapability(cap: number, status = readStatus()): boolean {
+  const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(status);
+  if (!m) return true;
+  return (BigInt(`0x${m[1]}`) >> BigInt(cap)) % 2n === 1n;
+}
+
+function readStatus(): string {
+  try {
+    return readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 export function renderContainerdConfig(i: ContainerdConfigInput): string {
@@ -63,6 +88,7 @@ export function renderContainerdConfig(i: ContainerdConfigInput): string {
     '  stream_server_address = "127.0.0.1"',
     '  stream_server_port = "0"',
     '  enable_selinux = false',
+    `  restrict_oom_score_adj = ${i.restrictOomScoreAdj ?? !hasCapability(CAP_SYS_RESOURCE)}`,
     '  enable_unprivileged_ports = true',
     '  enable_unprivileged_icmp = true',
     '',
