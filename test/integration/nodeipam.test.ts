@@ -49,6 +49,13 @@ describe('node IPAM controller', () => {
     expect(await cidrOf('a')).toBe(a);
     expect(second.ctl.cidrs.allocatedCount).toBe(2);
 
+    // A writer holding the Node from before the allocation gets a Conflict (and re-reads).
+    const stale = await addNode('d');
+    await waitFor(() => cidrOf('d'), 5000, 'node d podCIDR');
+    await expect(nodes().update(undefined, { ...stale, metadata: { ...stale.metadata, labels: { x: 'y' } } })).rejects.toMatchObject({ code: 409 });
+    await nodes().delete(undefined, 'd');
+    await waitFor(() => second.ctl.cidrs.allocatedCount === 2, 5000, 'd released');
+
     await nodes().delete(undefined, 'a');
     await waitFor(() => second.ctl.cidrs.allocatedCount === 1, 5000, 'a released');
   });

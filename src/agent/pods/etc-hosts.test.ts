@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PodObject } from './pod-types.js';
-import { etcHostsContent, mountsEtcHosts, podHostnameAndDomain, podSandboxHostname, writeEtcHosts } from './etc-hosts.js';
+import { etcHostsContent, etcHostsMount, mountsEtcHosts, podHostnameAndDomain, podSandboxHostname, writeEtcHosts } from './etc-hosts.js';
 
 function pod(spec: Partial<PodObject['spec']> = {}, name = 'web-0'): PodObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', uid: 'u' }, spec: { containers: [{ name: 'c' }], ...spec } } as PodObject;
@@ -43,5 +43,10 @@ describe('etc-hosts', () => {
     expect(mountsEtcHosts({}, ['10.42.0.5'])).toBe(true);
     expect(mountsEtcHosts({ volumeMounts: [{ mountPath: '/etc/hosts' }] }, ['10.42.0.5'])).toBe(false);
     expect(mountsEtcHosts({}, [])).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'kites-etchosts-'));
+    dirs.push(dir);
+    expect(etcHostsMount(dir, pod(), {}, { podIPs: ['10.42.0.5'], clusterDomain: 'cluster.local' }))
+      .toEqual({ containerPath: '/etc/hosts', hostPath: join(dir, 'etc-hosts'), readOnly: false });
+    expect(etcHostsMount(dir, pod(), { volumeMounts: [{ mountPath: '/etc/hosts' }] }, { podIPs: ['10.42.0.5'], clusterDomain: 'cluster.local' })).toBeUndefined();
   });
 });

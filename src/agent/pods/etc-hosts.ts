@@ -111,3 +111,15 @@ export function writeEtcHosts(podDir: string, pod: AnyPod, opts: WriteEtcHostsOp
 export function mountsEtcHosts(container: { volumeMounts?: Array<{ mountPath: string }> }, podIPs: string[]): boolean {
   return podIPs.length > 0 && !(container.volumeMounts ?? []).some((m) => m.mountPath === etcHostsPath);
 }
+
+/**
+ * The /etc/hosts mount for one container (kubelet makeMounts → makeHostsMount): writes the pod's
+ * file and returns the bind mount, or undefined when the container gets none. Call it once the
+ * sandbox has its IPs (host-network pods: the node's IPs).
+ */
+export function etcHostsMount(
+  podDir: string, pod: AnyPod, container: { volumeMounts?: Array<{ mountPath: string }> }, opts: WriteEtcHostsOptions,
+): { containerPath: string; hostPath: string; readOnly: boolean } | undefined {
+  if (!mountsEtcHosts(container, opts.podIPs)) return undefined;
+  return { containerPath: etcHostsPath, hostPath: writeEtcHosts(podDir, pod, opts), readOnly: false };
+}
