@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestClient } from '../../../client/rest-client.js';
 import { FakeApi } from '../../../client/testing/fake-api.js';
 import { createLogger } from '../../../api/log.js';
+import { runHostCommand } from '../../host/command.js';
 import { endpointSlicesResource, servicesResource, type EndpointSliceObject, type ServiceObject, type ServiceSpec } from '../api-objects.js';
 import { startServiceProxy, type ServiceProxy, type StartServiceProxyOptions } from '../index.js';
 import { createNetnsEnv, netnsUnavailableReason, probe, type NetnsEnv, type ProbeResult } from './netns-env.js';
@@ -205,6 +206,13 @@ export function describeServiceProxyConformance(opts: ServiceProxyConformanceOpt
         for (const r of await probe(env.pods[0]!.netns, { host: '10.43.0.19', port: 80, count: 3 })) expect(r.pod).toBe('pod1');
         for (const r of await probe(env.pods[0]!.netns, { host: '10.43.0.20', port: 80, count: 3 })) expect(r).toEqual({ pod: 'pod2', client: env.pods[0]!.ip });
       });
+    }, 20_000);
+
+    // Runs last: stops the proxy.
+    it('stop with cleanup removes every KUBE- rule and chain', async () => {
+      await proxy.stop();
+      const save = await runHostCommand('iptables-save', [], { netns: env.node }).catch(() => '');
+      expect(save.split('\n').filter((l) => l.includes('KUBE-'))).toEqual([]);
     }, 20_000);
   });
 }
