@@ -13,7 +13,7 @@ import { WorkQueue } from '../../client/workqueue.js';
 import { runController, type ReconcileResult } from '../../client/controller.js';
 import { realClock, type Clock } from '../../client/clock.js';
 import { objectKey, splitKey } from '../../client/paths.js';
-import { isNotFound } from '../../client/status.js';
+import { isConflict, isNotFound } from '../../client/status.js';
 import { rfc3339 } from '../../client/events/recorder.js';
 import type { RestTransport } from '../../client/transport.js';
 import { podsResource, type PodObject } from '../common/types.js';
@@ -118,8 +118,7 @@ export class EndpointSliceController {
       .filter((s) => s.metadata.labels?.[labelServiceName] === name && s.addressType === 'IPv4' && !s.metadata.deletionTimestamp);
 
     if (svc.spec?.type === 'ExternalName') {
-      await this.write(key, { create: [], update: [], delete: existing });
-      return;
+      return this.write(key, { create: [], update: [], delete: existing });
     }
     const match = selectorFromSet(selector);
     const pods = this.pods.lister.list({ namespace }).filter((p) => match.matches(p.metadata.labels ?? {}));
@@ -137,10 +136,10 @@ export class EndpointSliceController {
     }
     const trigger = this.triggers.compute(key, svc, pods);
     const plan = planSlices(svc, desired, existing, { maxEndpointsPerSlice: this.max, triggerTime: trigger !== undefined ? rfc3339(trigger) : undefined });
-    await this.write(key, plan);
+    return this.write(key, plan);
   }
 
-  private async write(key: string, plan: ReturnType<typeof planSlices>): Promise<void> {
+  private async write(key: string, plan: ReturnType<typeof planSlices>): Promise<void | ReconcileResult> {
     const { namespace } = splitKey(key);
     const written: Array<{ name: string; resourceVersion: string }> = [];
     const deleted: string[] = [];
@@ -165,6 +164,8 @@ export class EndpointSliceController {
     } catch (e) {
       // A failed sync is retried with a fresh trigger computation.
       this.triggers.forget(key);
+      // A conflict means our cache is behind: look again shortly without growing the backoff.
+      if (isConflict(e)) return { requeueAfterMs: 100 };
       throw e;
     } finally {
       this.written.record(key, written, deleted);
