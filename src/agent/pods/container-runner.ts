@@ -8,6 +8,7 @@ import type { Slot } from './container-slot.js';
 import { ContainerConfigError, containerEnv } from './env.js';
 import { containerMounts, exposeMountsOnHost, podDir } from './volumes.js';
 import { runHandler, type HandlerSpec } from './handlers.js';
+import { etcHostsMount } from './etc-hosts.js';
 import { ProbeWorker, type ProbeKind } from './probes.js';
 import { serviceEnv, servicesForPod } from './service-env.js';
 
@@ -53,6 +54,11 @@ export class ContainerRunner {
       return undefined;
     }
     const mounts = containerMounts(c, volumes);
+    if (!this.h.ctx.hostProcessMounts) {
+      // The kubelet-managed /etc/hosts (pod IP with hostname, hostAliases), as makeMounts adds it.
+      const hosts = etcHostsMount(podDir(this.h.ctx.dataDir, this.h.uid), this.h.pod(), c, { podIPs: this.h.podIPs(), clusterDomain: this.h.ctx.clusterDomain ?? 'cluster.local' });
+      if (hosts) mounts.push(hosts);
+    }
     if (this.h.ctx.hostProcessMounts) {
       env.push(...exposeMountsOnHost(c, mounts, podDir(this.h.ctx.dataDir, this.h.uid), (r, m) => this.h.event('Warning', r, m, slot)));
     }
