@@ -63,6 +63,7 @@ describe('cluster zone answers', () => {
     const { msg } = await ask(h, 'Web.Default.SVC.cluster.local', 'A');
     expect(msg.rcode).toBe('NOERROR');
     expect(msg.flags! & dnsPacket.AUTHORITATIVE_ANSWER).toBeTruthy();
+    expect(msg.flag_rd && msg.flag_ra && msg.flag_qr).toBe(true);
     expect(msg.questions![0]!.name).toBe('Web.Default.SVC.cluster.local');
     expect(msg.answers).toMatchObject([{ name: 'Web.Default.SVC.cluster.local', type: 'A', ttl: 5, data: '10.43.0.20' }]);
   });

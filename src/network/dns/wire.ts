@@ -226,7 +226,7 @@ export function ipv6Bytes(address: string): Buffer {
 
 /** Header flags of an answer: QR, the query's opcode and RD and CD, RA (we recurse for clients). */
 export function answerFlags(queryFlags: number, rcode: number, authoritative: boolean, truncated: boolean): number {
-  return 0x8000 | (queryFlags & 0x7810) | (authoritative ? 0x0400 : 0) | (truncated ? 0x0200 : 0) | 0x0080 | (rcode & 0xf);
+  return 0x8000 | (queryFlags & 0x7910) | (authoritative ? 0x0400 : 0) | (truncated ? 0x0200 : 0) | 0x0080 | (rcode & 0xf);
 }
 
 /** Size of the OPT record this server adds to answers of EDNS0 queries. */
