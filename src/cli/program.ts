@@ -1,6 +1,7 @@
 // The `kites` command tree. Built by a function (no module state) so tests can run it in-process.
 import { Command } from 'commander';
 import { agentCommand } from './agent-command.js';
+import { checkConfigCommand } from './check-config-command.js';
 import type { CliIO } from './io.js';
 import { serverCommand } from './server-command.js';
 import { kitesVersion } from './version.js';
@@ -13,6 +14,6 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride((err) => io.exit(err.exitCode));
   // addCommand does not pass output and exit handling down (only .command() does), so copy them.
-  for (const sub of [serverCommand(io), agentCommand(io)]) program.addCommand(sub.copyInheritedSettings(program));
+  for (const sub of [serverCommand(io), agentCommand(io), checkConfigCommand(io)]) program.addCommand(sub.copyInheritedSettings(program));
   return program;
 }
