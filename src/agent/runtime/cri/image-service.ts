@@ -33,7 +33,7 @@ export class CriImageService implements ImageService {
 
   async imageStatus(image: ImageSpec): Promise<ImageInfo | undefined> {
     const i = await this.imageStatusWithUser(image);
-    return i ? imageInfo({ id: i.id, repo_tags: i.repoTags, repo_digests: i.repoDigests, size: i.size, username: '' }) : undefined;
+    return i ? { id: i.id, repoTags: i.repoTags, repoDigests: i.repoDigests, size: i.size } : undefined;
   }
 
   async listImages(): Promise<ImageInfo[]> {
