@@ -53,7 +53,7 @@ export class ContainerRunner {
       this.h.event('Warning', 'Failed', `Error: ${e.message}`, slot);
       return undefined;
     }
-    const mounts = containerMounts(c, volumes);
+    const mounts = containerMounts(c, volumes, env);
     if (!this.h.ctx.hostProcessMounts) {
       // The kubelet-managed /etc/hosts (pod IP with hostname, hostAliases), as makeMounts adds it.
       const hosts = etcHostsMount(podDir(this.h.ctx.dataDir, this.h.uid), this.h.pod(), c, { podIPs: this.h.podIPs(), clusterDomain: this.h.ctx.clusterDomain ?? 'cluster.local' });
