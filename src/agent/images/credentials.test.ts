@@ -25,7 +25,7 @@ describe('docker keyring', () => {
   it('applies Docker Hub aliases to docker.io images', () => {
     const k = new DockerKeyring();
     k.add({ 'https://index.docker.io/v1/': { auth: b64('bob:secret') } });
-    expect(k.lookup('docker.io/library/busybox')).toEqual([{ serverAddress: 'https://index.docker.io/v1/', username: 'bob', password: 'secret' }]);
+    expect(k.lookup('docker.io/library/busybox')).toEqual([{ username: 'bob', password: 'secret' }]);
     const k2 = new DockerKeyring();
     k2.add({ 'docker.io': { username: 'u', password: 'p' }, 'registry-1.docker.io': { username: 'r' } });
     // A direct match wins; the aliases are a fallback, as upstream's default-registry rule.

@@ -29,7 +29,9 @@ export class DockerKeyring {
         const i = decoded.indexOf(':');
         if (i >= 0) { username = decoded.slice(0, i); password = decoded.slice(i + 1); }
       }
-      const auth: AuthConfig = { serverAddress: loc };
+      // No serverAddress, as upstream's keyring: containerd drops credentials whose server
+      // address is not a URL naming the registry host.
+      const auth: AuthConfig = {};
       if (username !== undefined) auth.username = username;
       if (password !== undefined) auth.password = password;
       if (e.identitytoken) auth.identityToken = e.identitytoken;

@@ -22,7 +22,7 @@ export interface ContainerdOptions {
   log: Logger;
   /** The containerd binary (default `containerd` from PATH). */
   binary?: string;
-  /** Run containerd inside this network namespace (`ip netns exec NS …`), for tests. */
+  /** Run containerd inside this network namespace (`/run/netns/NS`, as `ip netns add` makes), for tests. */
   netns?: string;
   /** How long to wait for the socket at start (default 30 s). */
   startTimeoutMs?: number;
@@ -33,9 +33,9 @@ export interface ContainerdOptions {
 }
 
 export interface ContainerdSupervisor {
-  /** The CRI endpoint, `unix:///…/containerd.sock`. */
+  /** The CRI endpoint: the socket's path (what createCriRuntime and `ctr -a` take). */
   endpoint: string;
-  /** The socket path itself (for `ctr -a`). */
+  /** The same path. */
   socket: string;
   stop(): Promise<void>;
   /** How many times containerd was restarted after dying. */
@@ -64,7 +64,9 @@ export async function startContainerd(opts: ContainerdOptions): Promise<Containe
   const launch = async (): Promise<void> => {
     const fd = await open(paths.log, 'a');
     const binary = opts.binary ?? 'containerd';
-    const [cmd, args] = opts.netns ? ['ip', ['netns', 'exec', opts.netns, binary, '--config', paths.config]] : [binary, ['--config', paths.config]];
+    // nsenter (not `ip netns exec`) keeps containerd in the host's mount namespace, so a restarted
+    // containerd still sees the rootfs mounts of the containers the previous one started.
+    const [cmd, args] = opts.netns ? ['nsenter', [`--net=/run/netns/${opts.netns}`, '--', binary, '--config', paths.config]] : [binary, ['--config', paths.config]];
     const started = Date.now();
     const c = spawn(cmd, args, { stdio: ['ignore', fd.fd, fd.fd], detached: true });
     await fd.close();
@@ -103,7 +105,7 @@ export async function startContainerd(opts: ContainerdOptions): Promise<Containe
   }
 
   return {
-    endpoint: `unix://${paths.socket}`,
+    endpoint: paths.socket,
     socket: paths.socket,
     restarts: () => restarts,
     pid: () => child?.pid,
