@@ -23,9 +23,9 @@ import { startTestApi, type TestApi } from './harness.js';
 const podsRef = { group: '', version: 'v1', resource: 'pods', namespaced: true };
 
 class RecordingRuntime extends SimulatedRuntime {
-  readonly sandboxes: PodSandboxConfig[] = [];
+  readonly configs: PodSandboxConfig[] = [];
   override async runPodSandbox(config: PodSandboxConfig): Promise<string> {
-    this.sandboxes.push(config);
+    this.configs.push(config);
     return super.runPodSandbox(config);
   }
 }
@@ -68,7 +68,7 @@ describe('pod sandbox config', () => {
     const w = new PodWorker(pod, context(extra));
     workers.push(w);
     w.trigger();
-    return waitFor(() => runtime.sandboxes.find((s) => s.uid === pod.metadata.uid), 5000, 'sandbox');
+    return waitFor(() => runtime.configs.find((s) => s.uid === pod.metadata.uid), 5000, 'sandbox');
   }
 
   it('fills hostname, cluster DNS and the pod security context', async () => {
