@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { agentCommand } from './agent-command.js';
 import { checkConfigCommand } from './check-config-command.js';
+import { killallCommand } from './killall-command.js';
 import type { CliIO } from './io.js';
 import { serverCommand } from './server-command.js';
 import { kitesVersion } from './version.js';
@@ -14,6 +15,6 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride((err) => io.exit(err.exitCode));
   // addCommand does not pass output and exit handling down (only .command() does), so copy them.
-  for (const sub of [serverCommand(io), agentCommand(io), checkConfigCommand(io)]) program.addCommand(sub.copyInheritedSettings(program));
+  for (const sub of [serverCommand(io), agentCommand(io), checkConfigCommand(io), killallCommand(io)]) program.addCommand(sub.copyInheritedSettings(program));
   return program;
 }

@@ -1,0 +1,105 @@
+// `kites killall`: stops everything a containerd node agent left running on this machine, as
+// k3s-killall.sh does — the agent leaves containers running across its own restarts on purpose,
+// so removing a node (or a test's cluster) needs this. Order matters: containerd first (it would
+// restart containers), then each shim's processes and the shim, then the mounts under the data
+// dir, the pod network namespaces nothing uses any more, the bridge and links, and the KUBE-/CNI-
+// iptables rules.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../api/log.js';
+import { containerdPaths } from './runtime/cri/containerd/config.js';
+import { deleteLink, runHostCommand } from '../network/host/index.js';
+
+export interface KillAllOptions {
+  dataDir: string;
+  log: Logger;
+  /** Bridge and dummy links to delete (default cni0 and kites-*). */
+  links?: string[];
+  /** Also remove KUBE-* and CNI-* iptables rules and chains (default true). */
+  iptables?: boolean;
+}
+
+interface Proc { pid: number; ppid: number; cmdline: string[] }
+
+function processes(): Proc[] {
+  const out: Proc[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').filter((s) => s !== '');
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      out.push({ pid: Number(d), ppid, cmdline });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function descendants(all: Proc[], pid: number): number[] {
+  const kids = all.filter((p) => p.ppid === pid).map((p) => p.pid);
+  return kids.flatMap((k) => [k, ...descendants(all, k)]);
+}
+
+function kill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function waitGone(pids: number[], ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  const alive = (p: number) => { try { process.kill(p, 0); return true; } catch { return false; } };
+  while (pids.some(alive) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+}
+
+function mountPoints(): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean)
+    .map((l) => l.split(' ')[4]!.replace(/\\040/g, ' '));
+}
+
+export async function killAll(o: KillAllOptions): Promise<{ processes: number; mounts: number; netns: number }> {
+  const paths = containerdPaths(o.dataDir);
+  const all = processes();
+  // containerd of this data dir (its config path is on its command line)
+  const daemons = all.filter((p) => p.cmdline[0]?.endsWith('containerd') && p.cmdline.includes(paths.config)).map((p) => p.pid);
+  for (const pid of daemons) kill(pid, 'SIGKILL');
+  // shims started by it carry `-address <socket>`
+  const shims = all.filter((p) => p.cmdline[0]?.includes('containerd-shim') && p.cmdline.includes(paths.socket)).map((p) => p.pid);
+  const victims = shims.flatMap((s) => descendants(all, s));
+  for (const pid of victims) kill(pid, 'SIGKILL');
+  for (const pid of shims) kill(pid, 'SIGKILL');
+  await waitGone([...daemons, ...shims, ...victims], 5000);
+  o.log.info('stopped containerd and containers', { containerd: daemons.length, shims: shims.length, processes: victims.length });
+
+  // Deepest first, lazily: overlay rootfs, shm, volume tmpfs, bind mounts under the data dir.
+  const roots = [o.dataDir, paths.state, paths.root];
+  const mounts = mountPoints().filter((m) => roots.some((r) => m === r || m.startsWith(`${r}/`))).sort((a, b) => b.length - a.length);
+  for (const m of mounts) await runHostCommand('umount', ['-l', m]).catch(() => {});
+
+  // Pod network namespaces no process uses any more.
+  let netns = 0;
+  let names: string[] = [];
+  try { names = readdirSync('/run/netns').filter((n) => n.startsWith('cni-')); } catch { /* none */ }
+  for (const n of names) {
+    const pids = await runHostCommand('ip', ['netns', 'pids', n]).catch(() => 'x');
+    if (pids.trim() !== '') continue;
+    await runHostCommand('umount', ['-l', join('/run/netns', n)]).catch(() => {});
+    rmSync(join('/run/netns', n), { force: true });
+    netns++;
+  }
+
+  for (const link of o.links ?? ['cni0', 'kites-dns', 'kites-svc']) await deleteLink(link);
+  if (o.iptables !== false) {
+    for (const cmd of ['iptables', 'ip6tables']) {
+      const saved = await runHostCommand(`${cmd}-save`, []).catch(() => undefined);
+      if (!saved || !/KUBE-|CNI-/.test(saved)) continue;
+      const kept = saved.split('\n').filter((l) => !/KUBE-|CNI-/.test(l)).join('\n');
+      await runHostCommand(`${cmd}-restore`, [], { input: kept }).catch((e) => o.log.warn('could not remove iptables rules', { err: e }));
+    }
+  }
+  return { processes: daemons.length + shims.length + victims.length, mounts: mounts.length, netns };
+}
