@@ -3,7 +3,7 @@
 // probe workers, and the kill sequence (preStop within the grace period, SIGTERM, SIGKILL).
 import type { Container, PodObject } from './pod-types.js';
 import type { PodWorkerContext } from './pod-context.js';
-import type { ContainerStatus, PodSandboxConfig } from '../runtime/types.js';
+import type { ContainerStatus, Mount, PodSandboxConfig } from '../runtime/types.js';
 import type { Slot } from './container-slot.js';
 import { ContainerConfigError, containerEnv } from './env.js';
 import { containerMounts, exposeMountsOnHost, podDir } from './volumes.js';
@@ -41,19 +41,21 @@ export class ContainerRunner {
     slot.waiting = undefined;
     const attempt = slot.currentId ? slot.attempt + 1 : slot.attempt;
     let env: Array<{ name: string; value: string }>;
+    let mounts: Mount[];
     try {
       env = await containerEnv(this.h.pod(), c, {
         serviceEnv: await this.serviceEnv(),
         configMap: this.h.ctx.configMap, secret: this.h.ctx.secret, allocatable: this.h.ctx.allocatable,
         podIPs: this.h.podIPs(), hostIPs: this.h.ctx.nodeIPs, warn: (r, m) => this.h.event('Warning', r, m, slot),
       });
+      // A bad subPath (SubPathError) is a config error of this container, as upstream.
+      mounts = containerMounts(c, volumes, env);
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       slot.waiting = { reason: 'CreateContainerConfigError', message: e.message };
       this.h.event('Warning', 'Failed', `Error: ${e.message}`, slot);
       return undefined;
     }
-    const mounts = containerMounts(c, volumes, env);
     if (!this.h.ctx.hostProcessMounts) {
       // The kubelet-managed /etc/hosts (pod IP with hostname, hostAliases), as makeMounts adds it.
       const hosts = etcHostsMount(podDir(this.h.ctx.dataDir, this.h.uid), this.h.pod(), c, { podIPs: this.h.podIPs(), clusterDomain: this.h.ctx.clusterDomain ?? 'cluster.local' });
