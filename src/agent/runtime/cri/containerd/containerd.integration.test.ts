@@ -27,7 +27,7 @@ const BUILDER = '/work/shared/acceptance/images/build-busybox-image.py';
 
 function unavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root';
-  for (const bin of ['/usr/bin/containerd', '/usr/bin/ctr', '/usr/bin/nsenter', '/usr/bin/docker-registry', '/usr/bin/skopeo', '/usr/bin/curl', BUILDER]) {
+  for (const bin of ['/usr/bin/containerd', '/usr/bin/ctr', '/usr/bin/nsenter', '/usr/bin/docker-registry', '/usr/bin/skopeo', '/usr/bin/curl', '/usr/bin/openssl', BUILDER]) {
     if (!existsSync(bin)) return `${bin} is missing`;
   }
   return undefined;
@@ -40,6 +40,7 @@ describe.skipIf(!!skip)(`containerd supervisor and images against containerd${sk
   const ns = `kites-test-${randomBytes(4).toString('hex')}`;
   const PLAIN = 5001;
   const AUTH = 5002;
+  const TLS = 5003;
   let dir: string;
   let dataDir: string;
   const registries: ChildProcess[] = [];
@@ -47,14 +48,15 @@ describe.skipIf(!!skip)(`containerd supervisor and images against containerd${sk
   let cri: CriContainerRuntime | undefined;
   const inNs = (cmd: string, args: string[], timeout = 60_000) => run('nsenter', [`--net=/run/netns/${ns}`, '--', cmd, ...args], { timeout });
 
-  async function startRegistry(port: number, htpasswd?: string): Promise<void> {
+  async function startRegistry(port: number, htpasswd?: string, tls?: { cert: string; key: string }): Promise<void> {
     const cfg = join(dir, `registry-${port}.yml`);
     const auth = htpasswd ? `auth:\n  htpasswd:\n    realm: kites\n    path: ${htpasswd}\n` : '';
-    await writeFile(cfg, `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, `registry-${port}`)}\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`);
+    const tlsCfg = tls ? `  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}\n` : '';
+    await writeFile(cfg, `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, `registry-${port}`)}\nhttp:\n  addr: 127.0.0.1:${port}\n${tlsCfg}${auth}`);
     const p = spawn('nsenter', [`--net=/run/netns/${ns}`, '--', 'docker-registry', 'serve', cfg], { stdio: 'ignore' });
     registries.push(p);
     for (let i = 0; i < 100; i++) {
-      const code = await inNs('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${port}/v2/`], 5000).then((r) => r.stdout, () => '');
+      const code = await inNs('curl', ['-s', '-k', '-o', '/dev/null', '-w', '%{http_code}', `${tls ? 'https' : 'http'}://127.0.0.1:${port}/v2/`], 5000).then((r) => r.stdout, () => '');
       if (code === '200' || code === '401') return;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -79,10 +81,15 @@ describe.skipIf(!!skip)(`containerd supervisor and images against containerd${sk
     await writeFile(htpasswd, `kites:${hash}\n`);
     await startRegistry(PLAIN);
     await startRegistry(AUTH, htpasswd);
+    const cert = join(dir, 'registry.crt');
+    const key = join(dir, 'registry.key');
+    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { timeout: 60_000 });
+    await startRegistry(TLS, undefined, { cert, key });
     const push = (dest: string, creds?: string) => inNs('skopeo', ['copy', '--insecure-policy', '--dest-tls-verify=false', ...(creds ? ['--dest-creds', creds] : []), `docker-archive:${busybox}`, `docker://${dest}`], 120_000);
     await push(`127.0.0.1:${PLAIN}/lib/busybox:1.36`);
     await push(`127.0.0.1:${PLAIN}/library/busybox:1.36`);
     await push(`127.0.0.1:${AUTH}/private/busybox:1.36`, 'kites:s3cret');
+    await push(`127.0.0.1:${TLS}/tls/busybox:1.36`);
 
     const regFile = join(dir, 'registries.yaml');
     await writeFile(regFile, [
@@ -94,6 +101,9 @@ describe.skipIf(!!skip)(`containerd supervisor and images against containerd${sk
       '    auth:',
       '      username: kites',
       '      password: s3cret',
+      `  "127.0.0.1:${TLS}":`,
+      '    tls:',
+      `      ca_file: ${cert}`,
       '',
     ].join('\n'));
     sup = await startContainerd({
@@ -132,6 +142,7 @@ describe.skipIf(!!skip)(`containerd supervisor and images against containerd${sk
     // No internet here: docker.io can only be the mirror.
     expect(await cri!.images.pullImage({ image: 'busybox:1.36' })).toMatch(/^sha256:/);
     expect(await cri!.images.pullImage({ image: `127.0.0.1:${AUTH}/private/busybox:1.36` })).toMatch(/^sha256:/);
+    expect(await cri!.images.pullImage({ image: `127.0.0.1:${TLS}/tls/busybox:1.36` })).toMatch(/^sha256:/);
   }, 120_000);
 
   it('runs the image manager: policies, secrets overriding registry credentials, back-off', async () => {

@@ -48,6 +48,8 @@ describe('registries.yaml', () => {
     expect(toml).toContain('[plugins."io.containerd.grpc.v1.cri".registry.configs."mirror.example.com".auth]\n  username = "alice"\n  password = "p\\"w"');
     expect(toml).toContain('[plugins."io.containerd.grpc.v1.cri".registry.configs."mirror.example.com".tls]\n  ca_file = "/etc/ssl/ca.pem"\n  insecure_skip_verify = true');
     expect(toml).toContain('.configs."127.0.0.1:5000".auth]\n  identitytoken = "tok"');
+    expect(toml).toContain('.mirrors."mirror.example.com"]\n  endpoint = ["https://mirror.example.com"]');
+    expect(toml).not.toContain('.mirrors."127.0.0.1:5000"]');
     expect(toml).not.toContain('rewrite');
     expect(warnings).toHaveLength(1);
   });

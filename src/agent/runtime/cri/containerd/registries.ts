@@ -74,7 +74,14 @@ export function tomlString(s: string): string {
 export function registryToml(reg: Registries, warn: (msg: string) => void = () => {}): string {
   const base = '[plugins."io.containerd.grpc.v1.cri".registry';
   const lines: string[] = [];
-  for (const [host, m] of Object.entries(reg.mirrors)) {
+  const mirrors = { ...reg.mirrors };
+  // TLS settings for a registry mean HTTPS; containerd would otherwise speak plain HTTP to a
+  // localhost registry (its default for loopback hosts), so such a registry gets its own https
+  // endpoint (the default endpoint stays the fallback).
+  for (const [host, c] of Object.entries(reg.configs)) {
+    if (c.tls && !mirrors[host]) mirrors[host] = { endpoint: [`https://${host}`] };
+  }
+  for (const [host, m] of Object.entries(mirrors)) {
     lines.push(`${base}.mirrors.${tomlString(host)}]`);
     lines.push(`  endpoint = [${m.endpoint.map(tomlString).join(', ')}]`);
     if (m.rewrite) warn(`registries.yaml: mirror ${host}: rewrite rules are not supported by containerd 1.6 and are ignored`);
