@@ -5,7 +5,7 @@
 // terminal's Ctrl-C reaches the agent only; a containerd left behind by an agent that crashed is
 // found through the pid file and replaced.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import type { Logger } from '../../../../api/log.js';
@@ -45,6 +45,7 @@ export interface ContainerdSupervisor {
 }
 
 const STABLE_MS = 60_000;
+const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
 
 export async function startContainerd(opts: ContainerdOptions): Promise<ContainerdSupervisor> {
   const log = opts.log;
@@ -123,6 +124,10 @@ async function writeConfig(paths: ContainerdPaths, opts: ContainerdOptions): Pro
   await mkdir(paths.root, { recursive: true, mode: 0o700 });
   await mkdir(paths.state, { recursive: true, mode: 0o711 });
   await mkdir(dirname(paths.socket), { recursive: true, mode: 0o711 });
+  await mkdir(opts.cniConfDir, { recursive: true });
+  // One generation of containerd's log is kept across agent starts.
+  const st = await stat(paths.log).catch(() => undefined);
+  if (st && st.size > LOG_ROTATE_BYTES) await rename(paths.log, `${paths.log}.1`);
   let registries;
   if (opts.privateRegistry) {
     let text: string | undefined;
