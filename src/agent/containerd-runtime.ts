@@ -42,6 +42,18 @@ export async function openContainerdRuntime(opts: NodeAgentOptions, address: str
   const net = opts.network ?? defaultNodeNetwork;
   const cniConfDir = join(opts.dataDir, 'agent', 'cni', 'net.d');
   const pauseImage = opts.containerd?.pauseImage ?? 'registry.k8s.io/pause:3.10';
+  // The classic field failures (forwarding off, bridge traffic bypassing iptables, FORWARD DROP),
+  // fixed where safe and logged; a missing runtime piece stops the agent with the reason.
+  const { runPreflight } = await import('./preflight/index.js');
+  const checks = await runPreflight({ fix: true, log: log.child('preflight'), clusterCidr: net.clusterCidr });
+  for (const c of checks.checks) {
+    if (c.status === 'fixed') log.info(`preflight: fixed ${c.name}`, { message: c.message });
+    else if (c.status === 'warn') log.warn(`preflight: ${c.name}`, { message: c.message });
+    else if (c.status === 'fail') log.error(`preflight: ${c.name}`, { message: c.message });
+  }
+  if (checks.blocking && !opts.containerd?.endpoint) {
+    throw new Error(`this machine cannot run containers (see \`kites check-config\`): ${checks.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.message}`).join('; ')}`);
+  }
   let supervisor: ContainerdSupervisor | undefined;
   let endpoint = opts.containerd?.endpoint;
   if (!endpoint) {

@@ -9,7 +9,7 @@ import type { StoredObject } from '../../api/types.js';
 import { PodWorker } from './pod-worker.js';
 import type { PodWorkerContext } from './pod-context.js';
 import { asPod, type Container, type PodObject } from './pod-types.js';
-import { cleanupPodDir } from './volumes.js';
+import { cleanupOrphanedPodDirs, cleanupPodDir } from './volumes.js';
 
 export interface LocatedContainer {
   worker: PodWorker;
@@ -47,6 +47,9 @@ export class PodManager {
       cleanupPodDir(this.ctx.dataDir, sb.metadata.uid);
       rmSync(join(this.ctx.podLogsDir, `${sb.metadata.namespace}_${sb.metadata.name}_${sb.metadata.uid}`), { recursive: true, force: true });
     }
+    // Pod dirs (volumes, tmpfs) of pods gone while no agent ran and that had no sandbox left.
+    const removed = cleanupOrphanedPodDirs(this.ctx.dataDir, new Set([...known.keys()].filter((u): u is string => !!u)));
+    if (removed.length) this.ctx.log.info('removed the volumes of pods that no longer exist', { pods: removed.length });
     this.removeHandler = this.informer.addEventHandler({
       onAdd: (obj) => this.upsert(asPod(obj), adopt),
       onUpdate: (oldObj, obj) => {
