@@ -100,14 +100,23 @@ const memoTypes = new Set<number>(Object.keys(typeName).map(Number));
 export class CompiledZone {
   private readonly memo = new Map<string, Map<number, EncodedAnswer>>();
   private readonly nxdomainByLength = new Map<number, EncodedAnswer>();
+  private readonly podSuffix: string;
 
-  constructor(readonly zone: ClusterZone) {}
+  constructor(readonly zone: ClusterZone) {
+    this.podSuffix = `.pod.${zone.domain}`;
+  }
 
   /** The encoded answer, or undefined when the name is not ours to answer. */
   lookup(name: string, qtype: number): EncodedAnswer | undefined {
     const byType = this.memo.get(name);
     const hit = byType?.get(qtype);
     if (hit) return hit;
+    // Search-path misses (name.ns.svc.cluster.local for every ndots:5 lookup) are the commonest
+    // in-zone query: answer them without building anything.
+    if (!byType && !this.zone.names.has(name) && !name.endsWith(this.podSuffix) && inZone(name, this.zone.domain)) {
+      const enc = this.nxdomainByLength.get(name.length);
+      if (enc) return enc;
+    }
     const a = answerFor(this.zone, name, qtype);
     if (!a) return undefined;
     if (a.rcode === Rcode.NXDOMAIN) {
