@@ -92,6 +92,8 @@ describe('sandbox and container configs', () => {
     expect(criSandboxConfig({ ...sb, hostNetwork: true }, { seccompRoot: '/s' }).hostname).toBe('');
     expect(namespaceOptions({ ...sb, hostNetwork: true, linux: { hostPID: true, hostIPC: true } })).toEqual({ network: 'NODE', pid: 'NODE', ipc: 'NODE' });
     expect(namespaceOptions({ ...sb, linux: { shareProcessNamespace: true } }).pid).toBe('POD');
+    expect((criSandboxConfig({ ...sb, linux: { sysctls: { 'kernel.shm_rmid_forced': '1' } } }, { seccompRoot: '/s' }).linux as { sysctls: unknown }).sysctls)
+      .toEqual({ 'kernel.shm_rmid_forced': '1' });
   });
 
   it('builds the container config with a log path relative to the sandbox log directory', async () => {

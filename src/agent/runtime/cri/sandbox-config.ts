@@ -2,8 +2,8 @@
 // hostname only for pods on their own network, every declared port as a port mapping, and the
 // namespace modes and pod-level security context under `linux`. The pod's `spec.securityContext`
 // arrives as `linux.securityContext`; `linux.hostPID`, `linux.hostIPC`,
-// `linux.shareProcessNamespace`, `linux.privileged` and `linux.cgroupParent` are honoured when
-// the agent sets them.
+// `linux.shareProcessNamespace`, `linux.privileged`, `linux.sysctls` (a map) and
+// `linux.cgroupParent` are honoured when the agent sets them.
 import type { PodSandboxConfig } from '../types.js';
 import { podSupplementalGroups, seccompProfile } from './security-context.js';
 
@@ -37,8 +37,11 @@ export function criSandboxConfig(sandbox: PodSandboxConfig, opts: { seccompRoot:
   };
   if (typeof podSc?.runAsUser === 'number') securityContext.run_as_user = { value: podSc.runAsUser };
   if (typeof podSc?.runAsGroup === 'number') securityContext.run_as_group = { value: podSc.runAsGroup };
+  // sysctls: the agent's `linux.sysctls` map, else the pod's securityContext.sysctls list
   const sysctls: Record<string, string> = {};
-  for (const s of Array.isArray(podSc?.sysctls) ? (podSc!.sysctls as unknown[]) : []) {
+  const given = obj(sandbox.linux?.sysctls);
+  if (given) for (const [k, v] of Object.entries(given)) sysctls[k] = String(v);
+  else for (const s of Array.isArray(podSc?.sysctls) ? (podSc!.sysctls as unknown[]) : []) {
     const kv = obj(s);
     if (typeof kv?.name === 'string') sysctls[kv.name] = String(kv.value ?? '');
   }
