@@ -2,6 +2,7 @@
 // first sandbox, but host services on the pod network (the cluster DNS listening on the gateway
 // address) need the address earlier. The plugin adopts an existing bridge that already carries
 // the gateway address.
+import type { Logger } from '../../api/log.js';
 import { linkAddresses, linkExists, runHostCommand, type HostCommandOptions } from '../../network/host/index.js';
 
 type Opts = Pick<HostCommandOptions, 'netns'>;
@@ -16,7 +17,7 @@ export function bridgeMac(gateway: string): string {
 }
 
 /** Creates (or adopts) the bridge, gives it `gatewayCidr` (e.g. 10.42.0.1/24) and brings it up. */
-export async function ensureBridge(name: string, gatewayCidr: string, opts: Opts & { promisc?: boolean } = {}): Promise<void> {
+export async function ensureBridge(name: string, gatewayCidr: string, opts: Opts & { log?: Logger } = {}): Promise<void> {
   const gateway = gatewayCidr.split('/')[0]!;
   if (!(await linkExists(name, opts))) {
     try {
@@ -30,11 +31,18 @@ export async function ensureBridge(name: string, gatewayCidr: string, opts: Opts
   }
   const addrs = await linkAddresses(name, opts);
   if (!addrs.includes(gatewayCidr)) {
-    // Another IPv4 address on the bridge (an old pod CIDR) would make the bridge plugin fail; the
-    // node's CIDR is fixed for its life, so a stale one is left from an earlier Node of this name.
-    for (const a of addrs) if (!a.includes(':')) await runHostCommand('ip', ['addr', 'del', a, 'dev', name], opts);
+    const stale = addrs.filter((a) => !a.includes(':'));
+    if (stale.length > 0) {
+      // The bridge plugin fails on a bridge holding another IPv4 address. With no pods attached it
+      // is left from an earlier Node of this name (the pod CIDR is fixed for a Node's life);
+      // with pods attached another node on this machine uses the bridge: refuse rather than cut
+      // its pods off.
+      const ports = (await runHostCommand('ip', ['-o', 'link', 'show', 'master', name], opts)).trim();
+      if (ports) throw new Error(`bridge ${name} carries ${stale.join(', ')} and has pods attached, not this node's gateway ${gatewayCidr}: another node on this machine uses it; give this agent its own bridge name`);
+      opts.log?.warn('replacing a stale address on the pod bridge', { bridge: name, stale, gateway: gatewayCidr });
+      for (const a of stale) await runHostCommand('ip', ['addr', 'del', a, 'dev', name], opts);
+    }
     await runHostCommand('ip', ['addr', 'add', gatewayCidr, 'dev', name], opts);
   }
-  if (opts.promisc) await runHostCommand('ip', ['link', 'set', name, 'promisc', 'on'], opts);
   await runHostCommand('ip', ['link', 'set', name, 'up'], opts);
 }

@@ -12,6 +12,7 @@ import { linkAddresses, readSysctl, runHostCommand } from '../../network/host/in
 import type { CniConfList } from './cni-config.js';
 import { cniAdd, cniDel, type CniInvocation, type CniResult } from './cni-exec.js';
 import { removePodNetwork, setupPodNetwork, type PodNetwork } from './setup.js';
+import { ensureBridge } from './bridge.js';
 
 const cniPath = '/usr/lib/cni';
 const missing = [
@@ -108,6 +109,8 @@ describe.skipIf(skip)('pod network in a network namespace', () => {
     // portmap: the node's own address, port 8080 → p2:80; and p2 reaching itself that way (hairpin).
     expect(await get(nodeNs, '10.42.7.1', 8080)).toBe('hello from p2\n');
     expect(await get(podNs[1]!, '10.42.7.1', 8080)).toBe('hello from p2\n');
+    // Another node's gateway on a bridge with pods attached is refused, not taken over.
+    await expect(ensureBridge('cni0', '10.42.8.1/24', { netns: nodeNs })).rejects.toThrow(/another node on this machine/);
   });
 
   it('keeps unserved cluster and service addresses on the node (unreachable)', async () => {
@@ -123,6 +126,9 @@ describe.skipIf(skip)('pod network in a network namespace', () => {
     for (let i = 1; i >= 0; i--) await cniDel(invocation(i), results[i]);
     const ipamDir = join(dataDir, 'agent', 'cni', 'ipam', 'kites');
     expect(readdirSync(ipamDir).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f))).toEqual([]);
+    // Without pods, a stale address (an earlier Node's CIDR) is replaced.
+    await ensureBridge('cni0', '10.42.8.1/24', { netns: nodeNs });
+    expect((await linkAddresses('cni0', { netns: nodeNs })).filter((a) => !a.includes(':'))).toEqual(['10.42.8.1/24']);
     await removePodNetwork(opts());
     expect(await inNs(nodeNs, 'ip', ['route', 'show'])).not.toMatch(/unreachable/);
     expect(existsSync(join(confDir, '10-kites.conflist'))).toBe(false);

@@ -61,7 +61,7 @@ export async function setupPodNetwork(o: PodNetworkOptions): Promise<PodNetwork>
   const hostOpts = { netns: o.netns };
 
   const conflistPath = writeConflist(o.cniConfDir, podNetworkConflist({ podCidr, gateway, bridge, ipamDataDir: join(o.dataDir, 'agent', 'cni', 'ipam') }));
-  await ensureBridge(bridge, `${gateway}/${pod.prefix}`, hostOpts);
+  await ensureBridge(bridge, `${gateway}/${pod.prefix}`, { ...hostOpts, log: o.log });
   // Addresses of the cluster and service ranges that nothing serves stay on this machine: the
   // node's own pod CIDR is on the bridge (more specific), Service IPs the proxy owns are local
   // addresses (the local table wins), everything else fails fast instead of leaking to the
