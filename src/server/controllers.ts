@@ -27,6 +27,10 @@ import { NodeLifecycleController } from '../controllers/nodelifecycle/node-lifec
 import { DisruptionController } from '../controllers/disruption/disruption-controller.js';
 import { PodGCController } from '../controllers/podgc/pod-gc-controller.js';
 import { NodeIpamController } from '../controllers/nodeipam/node-ipam-controller.js';
+import { EndpointSliceController } from '../controllers/endpointslice/endpointslice-controller.js';
+import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
+import { ServiceController } from '../controllers/service/service-controller.js';
+import { LocalCloudProvider } from '../cloud/index.js';
 import { Scheduler } from '../scheduler/index.js';
 
 export interface ControllerContext {
@@ -78,6 +82,19 @@ function loops(ctx: ControllerContext, informers: InformerFactory, recorders: Ev
     { name: 'disruption', start: (s) => new DisruptionController({ transport, resources: ctx.resources, log: log('disruption-controller'), informers, recorder: recorder('controllermanager') }).start(s) },
     { name: 'pod-gc', start: (s) => new PodGCController({ transport, log: log('pod-garbage-collector'), informers }).start(s) },
   ];
+  list.push(
+    { name: 'endpointslice', start: (s) => new EndpointSliceController({ transport, log: log('endpointslice-controller'), informers }).start(s) },
+    { name: 'endpoints', start: (s) => new EndpointsController({ transport, log: log('endpoints-controller'), informers }).start(s) },
+  );
+  if (!ctx.disable?.includes('servicelb')) {
+    // The local cloud provider rebuilds which addresses are held from the Services' status.
+    list.push({ name: 'service-lb', start: (s) => {
+      let ctl: ServiceController | undefined;
+      const provider = new LocalCloudProvider({ lbAddressPool: ctx.lbAddressPool, listServices: () => ctl?.listServices() ?? [] });
+      ctl = new ServiceController({ transport, log: log('service-controller'), informers, recorder: recorder('service-controller'), loadBalancer: provider.loadBalancer() });
+      return ctl.start(s);
+    } });
+  }
   if (ctx.clusterCidr) {
     const clusterCidr = ctx.clusterCidr;
     list.push({ name: 'node-ipam', start: (s) => new NodeIpamController({ transport, log: log('node-ipam-controller'), clusterCidr, serviceCidr: ctx.serviceCidr, informers, recorder: recorder('cidrAllocator') }).start(s) });
