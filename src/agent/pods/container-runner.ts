@@ -40,6 +40,21 @@ export class ContainerRunner {
     const rt = this.h.ctx.runtime;
     slot.waiting = undefined;
     const attempt = slot.currentId ? slot.attempt + 1 : slot.attempt;
+    const image = c.image ?? '';
+    // The image first, as the kubelet's startContainer: config errors come after Pulled.
+    const puller = this.h.ctx.imagePuller;
+    if (puller) {
+      // Pull policy, imagePullSecrets and the pull back-off; the container waits until the image is there.
+      const pulled = await puller.ensureImage(this.h.pod(), c, (type, reason, message) => this.h.event(type, reason, message, slot));
+      if (!pulled.imageRef) {
+        slot.waiting = pulled.waiting;
+        return undefined;
+      }
+      slot.imageID = pulled.imageRef;
+    } else {
+      slot.imageID = await this.h.ctx.images.pullImage({ image });
+      this.h.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, slot);
+    }
     let env: Array<{ name: string; value: string }>;
     let mounts: Mount[];
     try {
@@ -63,20 +78,6 @@ export class ContainerRunner {
     }
     if (this.h.ctx.hostProcessMounts) {
       env.push(...exposeMountsOnHost(c, mounts, podDir(this.h.ctx.dataDir, this.h.uid), (r, m) => this.h.event('Warning', r, m, slot)));
-    }
-    const image = c.image ?? '';
-    const puller = this.h.ctx.imagePuller;
-    if (puller) {
-      // Pull policy, imagePullSecrets and the pull back-off; the container waits until the image is there.
-      const pulled = await puller.ensureImage(this.h.pod(), c, (type, reason, message) => this.h.event(type, reason, message, slot));
-      if (!pulled.imageRef) {
-        slot.waiting = pulled.waiting;
-        return undefined;
-      }
-      slot.imageID = pulled.imageRef;
-    } else {
-      slot.imageID = await this.h.ctx.images.pullImage({ image });
-      this.h.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, slot);
     }
     let id: string;
     try {
