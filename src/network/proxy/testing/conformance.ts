@@ -168,6 +168,25 @@ export function describeServiceProxyConformance(opts: ServiceProxyConformanceOpt
       }
     }, 30_000);
 
+    it('terminating endpoints still serve while no endpoint is ready', async () => {
+      await createService('rollout', { clusterIP: '10.43.0.21', ports: [{ name: 'p', port: 80 }] });
+      const body = sliceBody('rollout', [{ pod: 0 }, { pod: 1 }]);
+      body.endpoints[0]!.conditions = { ready: false, serving: true, terminating: true };
+      body.endpoints[1]!.conditions = { ready: false, serving: false, terminating: true };
+      await slices.create('default', body);
+      await eventually(async () => {
+        expect(pods(await probe(env.node, { host: '10.43.0.21', port: 80, count: 10 }))).toEqual(new Set(['pod1']));
+      });
+    }, 20_000);
+
+    it('internalTrafficPolicy Local: the ClusterIP only reaches this node\'s endpoints', async () => {
+      await createService('nodelocal', { clusterIP: '10.43.0.22', ports: [{ name: 'p', port: 80 }], internalTrafficPolicy: 'Local' });
+      await slices.create('default', sliceBody('nodelocal', [{ pod: 0, node: 'node-b' }, { pod: 1 }]));
+      await eventually(async () => {
+        expect(pods(await probe(env.node, { host: '10.43.0.22', port: 80, count: 10 }))).toEqual(new Set(['pod2']));
+      });
+    }, 20_000);
+
     it('UDP services carry datagrams both ways', async () => {
       await createService('dns', { clusterIP: '10.43.0.16', ports: [{ name: 'p', port: 53, protocol: 'UDP' }] });
       await slices.create('default', sliceBody('dns', [{ pod: 0 }, { pod: 1 }], 'UDP'));
