@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PodObject } from './pod-types.js';
-import { parseResolvConf, podDnsConfig } from './dns.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseResolvConf, podDnsConfig, readHostResolvConf } from './dns.js';
 
 const hostResolvConf = '# host\nnameserver 192.0.2.53\nnameserver 192.0.2.54\nsearch example.com. corp.example\noptions timeout:2 ndots:1\n';
 const base = { clusterDns: ['10.43.0.10'], clusterDomain: 'cluster.local', hostResolvConf };
@@ -52,5 +55,22 @@ describe('podDnsConfig', () => {
       'DNSConfigForming: Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: 10.43.0.10 1.1.1.1 2.2.2.2',
       `DNSConfigForming: Search Line limits were exceeded, some search paths have been omitted, the applied search line is: ${cfg.searches.join(' ')}`,
     ]);
+  });
+});
+
+describe('readHostResolvConf', () => {
+  it('skips a resolv.conf with only loopback nameservers (systemd-resolved stub)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kites-resolv-'));
+    try {
+      writeFileSync(join(dir, 'stub'), 'nameserver 127.0.0.53\nsearch lan\n');
+      writeFileSync(join(dir, 'upstream'), 'nameserver 192.0.2.1\n');
+      const warnings: string[] = [];
+      const warn = (m: string) => { warnings.push(m); };
+      expect(await readHostResolvConf(warn, [join(dir, 'stub'), join(dir, 'upstream')])).toBe('nameserver 192.0.2.1\n');
+      expect(await readHostResolvConf(warn, [join(dir, 'stub'), join(dir, 'missing')])).toBeUndefined();
+      expect(warnings).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

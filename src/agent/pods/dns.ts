@@ -2,6 +2,7 @@
 // the dnsPolicy picks a base (cluster DNS, the host's resolv.conf, or nothing), spec.dnsConfig is
 // merged on top, and the result is trimmed to what resolvers accept, with a DNSConfigForming
 // event saying what was dropped. The runtime writes it into the sandbox's /etc/resolv.conf.
+import { readFile } from 'node:fs/promises';
 import type { PodDNSConfig } from 'kubernetes-types/core/v1.js';
 import type { DNSConfig } from '../runtime/types.js';
 import type { AnyPod } from './pod-types.js';
@@ -131,4 +132,31 @@ function fitLimits(cfg: DNSConfig, event?: DnsEvent): DNSConfig {
   }
   if (trimmed) event?.('Warning', 'DNSConfigForming', `Search Line limits were exceeded, some search paths have been omitted, the applied search line is: ${searches.join(' ')}`);
   return { servers, searches, options: cfg.options };
+}
+
+const isLoopback = (ip: string) => /^127\./.test(ip) || ip === '::1';
+
+/**
+ * The host resolv.conf to give pods (kubelet --resolv-conf, chosen as k3s does): /etc/resolv.conf,
+ * unless its nameservers are all loopback addresses (systemd-resolved's 127.0.0.53, a local
+ * dnsmasq) that mean nothing inside a pod's network namespace; then systemd-resolved's upstream
+ * list. Returns the contents, or undefined (with a warning) when no usable file exists.
+ */
+export async function readHostResolvConf(
+  warn: (msg: string, fields?: Record<string, unknown>) => void,
+  candidates: string[] = ['/etc/resolv.conf', '/run/systemd/resolve/resolv.conf'],
+): Promise<string | undefined> {
+  for (const path of candidates) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      continue;
+    }
+    const servers = parseResolvConf(text).servers;
+    if (servers.length > 0 && servers.every(isLoopback)) continue;
+    return text;
+  }
+  warn('no host resolv.conf with a nameserver pods can reach; pods with dnsPolicy Default get 127.0.0.1', { candidates });
+  return undefined;
 }
