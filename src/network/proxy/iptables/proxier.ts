@@ -60,7 +60,18 @@ export class IptablesProxier implements ProxyMode {
 
   async init(): Promise<void> {
     // NodePorts on 127.0.0.1 need the kernel to route loopback-sourced/destined packets off lo.
-    if (!this.options.skipSysctls) await writeSysctl('net.ipv4.conf.all.route_localnet', '1', { netns: this.options.netns });
+    if (!this.options.skipSysctls) {
+      try {
+        await writeSysctl('net.ipv4.conf.all.route_localnet', '1', { netns: this.options.netns });
+      } catch (err) {
+        throw new Error(`iptables proxy mode needs root: cannot set net.ipv4.conf.all.route_localnet=1 (${(err as Error).message})`, { cause: err });
+      }
+    }
+    try {
+      await this.run('iptables-save', ['-t', 'nat']);
+    } catch (err) {
+      throw new Error(`iptables proxy mode needs iptables-save/iptables-restore with the nat table (${(err as Error).message})`, { cause: err });
+    }
   }
 
   async sync(state: ProxyState): Promise<void> {
