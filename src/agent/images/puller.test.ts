@@ -92,11 +92,16 @@ describe('ImagePuller', () => {
     expect(await t.ensure(c)).toEqual({ waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nope:1"' } });
     expect(t.events).toEqual(['Normal BackOff Back-off pulling image "nope:1"', 'Warning Failed Error: ImagePullBackOff']);
     expect(t.images.pulls).toHaveLength(1);
+    // Asked again at once (kites' pod worker looks every 2 s): same waiting, no new events.
+    t.events.length = 0;
+    await t.clock.advance(2_000);
+    expect((await t.ensure(c)).waiting?.reason).toBe('ImagePullBackOff');
+    expect(t.events).toEqual([]);
     // Another pod is not held back by this pod's back-off.
     const other = pod();
     other.metadata.uid = 'u2';
     expect((await t.ensure(c, other)).waiting?.reason).toBe('ErrImagePull');
-    await t.clock.advance(9_999);
+    await t.clock.advance(7_999);
     expect((await t.ensure(c)).waiting?.reason).toBe('ImagePullBackOff');
     await t.clock.advance(1);
     expect((await t.ensure(c)).waiting?.reason).toBe('ErrImagePull');

@@ -86,8 +86,10 @@ export class ImagePuller {
       return fail('ErrImageNeverPull', msg);
     }
     const key = `${pod.metadata.uid}_${image}`;
-    if (this.backoff.inBackoff(key, this.o.clock.now())) {
+    const now = this.o.clock.now();
+    if (this.backoff.inBackoff(key, now)) {
       const msg = `Back-off pulling image ${JSON.stringify(image)}`;
+      if (!this.backoff.report(key, now)) return { waiting: { reason: 'ImagePullBackOff', message: msg } };
       event('Normal', 'BackOff', msg);
       return fail('ImagePullBackOff', msg);
     }
