@@ -54,7 +54,6 @@ export async function listenDns(at: ListenAddress, handler: QueryHandler, metric
 
 function serveUdp(udp: dgram.Socket, handler: QueryHandler, m: ServerMetrics, family: 4 | 6, log: Logger): void {
   try { udp.setRecvBufferSize(4 * 1024 * 1024); } catch { /* the kernel caps it; fine */ }
-  const noop = () => {};
   udp.on('error', (e) => log.warn('dns udp socket error', { err: e }));
   udp.on('message', (msg, rinfo) => {
     let r: Buffer | Promise<Buffer> | undefined;
@@ -65,8 +64,8 @@ function serveUdp(udp: dgram.Socket, handler: QueryHandler, m: ServerMetrics, fa
       return;
     }
     if (r === undefined) return;
-    if (Buffer.isBuffer(r)) udp.send(r, rinfo.port, rinfo.address, noop);
-    else r.then((b) => udp.send(b, rinfo.port, rinfo.address, noop), (e) => log.warn('dns query failed', { err: e }));
+    if (Buffer.isBuffer(r)) udp.send(r, rinfo.port, rinfo.address);
+    else r.then((b) => udp.send(b, rinfo.port, rinfo.address), (e) => log.warn('dns query failed', { err: e }));
   });
 }
 
