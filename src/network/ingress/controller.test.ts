@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { TLSSocket as TlsSocket } from 'node:tls';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startTestApi, type TestApi } from '../../../test/integration/harness.js';
@@ -16,6 +16,8 @@ import { selfSignedCertificate } from './certificates.js';
 const ns = 'default';
 let t: TestApi;
 let ctl: IngressController;
+let fastCtl: IngressController;
+let nodeCtl: IngressController;
 const servers: http.Server[] = [];
 let wss: WebSocketServer;
 
@@ -27,9 +29,14 @@ function backend(name: string, host: string, port = 0): Promise<number> {
       setTimeout(() => res.end('data: last\n\n'), 300);
       return;
     }
-    const body = JSON.stringify({ name, url: req.url, headers: req.headers });
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
+    let received = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (received += c));
+    req.on('end', () => {
+      const body = JSON.stringify({ name, url: req.url, method: req.method, headers: req.headers, body: received });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
   });
   servers.push(srv);
   return new Promise((resolve) => srv.listen(port, host, () => resolve((srv.address() as AddressInfo).port)));
@@ -128,17 +135,45 @@ beforeAll(async () => {
     apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'other-class' },
     spec: { ingressClassName: 'nginx', rules: [{ host: 'nginx.example.com', http: { paths: [route('/', 'svc-a')] } }] },
   });
-  ctl = await startIngressController({ transport: t.api.inProcessTransport(), httpPort: 0, httpsPort: 0, bindAddress: '127.0.0.1', log: silentLogger, statusAddresses: ['192.0.2.10'] });
+  // A raw endpoint answering with a close-delimited response (no length, no chunking).
+  const raw = net.createServer((c) => { c.on('error', () => {}); c.once('data', () => c.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil-close')); });
+  servers.push(raw as unknown as http.Server);
+  const pRaw = await new Promise<number>((r) => raw.listen(0, '127.0.0.1', () => r((raw.address() as AddressInfo).port)));
+  await service('svc-raw', [{ ip: '127.0.0.1' }], pRaw);
+  await create(ingresses, {
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'raw' },
+    spec: { rules: [{ host: 'raw.example.com', http: { paths: [route('/', 'svc-raw')] } }] },
+  });
+  const base = { transport: t.api.inProcessTransport(), httpPort: 0, httpsPort: 0, bindAddress: '127.0.0.1', log: silentLogger, statusAddresses: ['192.0.2.10'] };
+  fastCtl = await startIngressController(base);
+  nodeCtl = await startIngressController({ ...base, fastPath: false });
+  ctl = fastCtl;
 }, 30_000);
 
 afterAll(async () => {
-  await ctl?.stop();
+  await fastCtl?.stop();
+  await nodeCtl?.stop();
   wss?.close();
-  for (const s of servers) { s.closeAllConnections(); s.close(); }
+  for (const s of servers) { s.closeAllConnections?.(); s.close(); }
   await t?.stop();
 });
 
-describe('ingress controller', () => {
+/** Sends raw bytes to the plain listener; resolves with everything received until the connection closes. */
+function rawExchange(bytes: string, opts: { endAfterMs?: number } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = net.connect({ host: '127.0.0.1', port: ctl.httpPort });
+    let got = '';
+    const timer = setTimeout(() => { c.destroy(); resolve(got); }, opts.endAfterMs ?? 3000);
+    c.on('data', (d) => (got += d.toString('latin1')));
+    c.on('close', () => { clearTimeout(timer); resolve(got); });
+    c.on('error', reject);
+    c.write(bytes);
+  });
+}
+
+for (const mode of ['fast path', 'node:http path']) describe(`ingress controller (${mode})`, () => {
+  beforeAll(() => { ctl = mode === 'fast path' ? fastCtl : nodeCtl; });
+
   it('creates the default IngressClass', async () => {
     const cls = await t.client.resource({ group: 'networking.k8s.io', version: 'v1', resource: 'ingressclasses', namespaced: false }).get(undefined, 'kites');
     expect(cls.metadata?.annotations?.['ingressclass.kubernetes.io/is-default-class']).toBe('true');
@@ -174,6 +209,7 @@ describe('ingress controller', () => {
     expect(h['x-forwarded-proto']).toBe('http');
     expect(h['x-forwarded-host']).toBe('a.example.com');
     expect(h['x-forwarded-port']).toBe(String(ctl.httpPort));
+    expect(h['x-real-ip']).toBe('127.0.0.1');
     expect(h['host']).toBe('a.example.com');
   });
 
@@ -211,6 +247,27 @@ describe('ingress controller', () => {
       req.end();
     });
     expect(firstChunkAt).toBeLessThan(250);
+  });
+
+  it('forwards request bodies, HEAD, pipelined requests and chunked uploads', async () => {
+    const body = 'x'.repeat(100_000);
+    const post = await rawExchange(`POST /up HTTP/1.1\r\nHost: a.example.com\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    expect(post).toMatch(/^HTTP\/1.1 200/);
+    expect(JSON.parse(post.slice(post.indexOf('\r\n\r\n') + 4)).body.length).toBe(body.length);
+    const two = await rawExchange('GET /one HTTP/1.1\r\nHost: a.example.com\r\n\r\nHEAD /two HTTP/1.1\r\nHost: a.example.com\r\n\r\nGET /three HTTP/1.1\r\nHost: a.example.com\r\nConnection: close\r\n\r\n');
+    expect(two.match(/HTTP\/1.1 200/g)?.length).toBe(3);
+    expect(two.indexOf('"/one"')).toBeLessThan(two.indexOf('"/three"'));
+    expect(two).not.toContain('"/two"');
+    const chunked = await rawExchange('POST /c HTTP/1.1\r\nHost: a.example.com\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n');
+    expect(chunked).toMatch(/^HTTP\/1.1 200/);
+    expect(chunked).toContain('"body":"abcde"');
+  });
+
+  it('answers a malformed request with 400 and passes close-delimited responses on', async () => {
+    expect(await rawExchange('GET / HTTP/1.1\r\nHost : a.example.com\r\n\r\n')).toMatch(/^HTTP\/1.1 400/);
+    const r = await rawExchange('GET / HTTP/1.1\r\nHost: raw.example.com\r\nConnection: close\r\n\r\n');
+    expect(r).toMatch(/^HTTP\/1.1 200/);
+    expect(r).toContain('until-close');
   });
 
   it('writes status.loadBalancer on served Ingresses only', async () => {

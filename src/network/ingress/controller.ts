@@ -3,7 +3,7 @@
 // HTTP and HTTPS (SNI) listeners; writes status.loadBalancer on the Ingresses it serves.
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import type { Node, Secret, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
@@ -16,6 +16,8 @@ import {
 import { BackendPool, serviceNameLabel } from './backends.js';
 import { CertificateStore } from './certificates.js';
 import { Forwarder } from './forwarder.js';
+import { serveFastPath, type FastPathOptions } from './fast-path.js';
+import { UpstreamPool } from './upstream-pool.js';
 import { ensureIngressClass, servesIngress } from './ingress-class.js';
 import { RouteTable } from './routing.js';
 import { desiredLoadBalancer, loadBalancerMatches, nodeAddresses } from './status.js';
@@ -30,6 +32,8 @@ export interface IngressControllerOptions {
   className?: string;
   /** Addresses written to status.loadBalancer.ingress; default: the nodes' InternalIPs. */
   statusAddresses?: string[];
+  /** Plain HTTP through the node:http path only (the fast path is on by default). */
+  fastPath?: boolean;
   /** Upstream keep-alive pool size per endpoint. */
   maxSocketsPerEndpoint?: number;
 }
@@ -92,8 +96,24 @@ export async function startIngressController(opts: IngressControllerOptions): Pr
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSocketsPerEndpoint ?? 256, maxFreeSockets: 256, scheduling: 'lifo' });
   const forwarder = new Forwarder({ routes: () => routes, pool, agent, log });
+  const upstreams = new UpstreamPool();
 
+  // Plain HTTP is accepted by the fast path, which hands what it does not take to `plain`.
   const plain = http.createServer({ keepAliveTimeout: 75_000 });
+  const fastPath: FastPathOptions = {
+    routes: () => routes, pool, upstreams, port: 0, log,
+    fallback: (socket, buffered) => {
+      if (buffered.length) socket.unshift(buffered);
+      plain.emit('connection', socket);
+      socket.resume();
+    },
+  };
+  const accepted = new Set<net.Socket>();
+  const acceptor = net.createServer({ noDelay: true }, (socket) => {
+    accepted.add(socket);
+    socket.once('close', () => accepted.delete(socket));
+    serveFastPath(socket, fastPath);
+  });
   const secure = https.createServer({ ...certs.fallbackPair, SNICallback: (name, cb) => cb(null, certs.contextFor(name)), keepAliveTimeout: 75_000 });
   let httpPort = opts.httpPort;
   let httpsPort = opts.httpsPort;
@@ -101,14 +121,21 @@ export async function startIngressController(opts: IngressControllerOptions): Pr
   plain.on('upgrade', (req, socket, head) => forwarder.upgrade(req, socket, head, 'http', httpPort));
   secure.on('request', (req, res) => forwarder.handle(req, res, 'https', httpsPort));
   secure.on('upgrade', (req, socket, head) => forwarder.upgrade(req, socket, head, 'https', httpsPort));
-  for (const s of [plain, secure]) s.on('clientError', (_err, socket) => socket.destroy());
+  // Malformed requests get a 400 and the connection is closed, as node:http's default does.
+  for (const s of [plain, secure]) {
+    s.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
 
   factory.start(abort.signal);
   if (!(await factory.waitForCacheSync(abort.signal))) throw new Error('ingress controller: caches did not sync');
   rebuild();
 
   const bind = opts.bindAddress ?? '0.0.0.0';
-  httpPort = await listen(plain, opts.httpPort, bind);
+  httpPort = await listen(opts.fastPath === false ? plain : acceptor, opts.httpPort, bind);
+  fastPath.port = httpPort;
   httpsPort = await listen(secure, opts.httpsPort, bind);
   log.info('ingress controller serving', { http: `${bind}:${httpPort}`, https: `${bind}:${httpsPort}`, class: className });
 
@@ -130,15 +157,18 @@ export async function startIngressController(opts: IngressControllerOptions): Pr
     httpPort, httpsPort,
     async stop() {
       abort.abort();
-      await Promise.all([close(plain), close(secure)]);
+      const acceptorClosed = new Promise<void>((r) => acceptor.close(() => r()));
+      for (const s of accepted) s.destroy();
+      await Promise.all([close(plain), close(secure), acceptorClosed]);
       agent.destroy();
+      upstreams.destroy();
       await workers.catch(() => {});
       await factory.stop();
     },
   };
 }
 
-function listen(server: http.Server, port: number, host: string): Promise<number> {
+function listen(server: net.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

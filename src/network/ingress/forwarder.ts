@@ -34,15 +34,21 @@ export class Forwarder {
     const target = this.route(req);
     if (target === 'not-found') return reply(res, 404, '404 page not found\n');
     if (target === 'unavailable') return reply(res, 503, '503 Service Temporarily Unavailable\n');
-    const headers = forwardedHeaders(req, scheme, port);
     const up = http.request({
-      host: target.host, port: target.port, method: req.method, path: req.url, headers,
-      agent: this.opts.agent, timeout: this.connectTimeoutMs,
+      host: target.host, port: target.port, method: req.method, path: req.url,
+      headers: forwardedHeaders(req, scheme, port), agent: this.opts.agent,
     });
     let responded = false;
+    up.on('socket', (s) => {
+      // A connect timeout only: a reused keep-alive socket is already connected, and a slow
+      // response (long poll, stream) is the upstream's business, as in ingress-nginx's default.
+      if (!s.connecting) return;
+      const timer = setTimeout(() => up.destroy(new Error('upstream connect timed out')), this.connectTimeoutMs);
+      s.once('connect', () => clearTimeout(timer));
+      s.once('close', () => clearTimeout(timer));
+    });
     up.on('response', (ur) => {
       responded = true;
-      up.setTimeout(0);
       res.writeHead(ur.statusCode ?? 502, ur.statusMessage, filterHeaders(ur.rawHeaders));
       // Streams without a length (server-sent events, long polls): send the head now rather than
       // with the first chunk, so the client sees the response start.
@@ -51,14 +57,19 @@ export class Forwarder {
       ur.on('error', () => res.destroy());
       res.on('close', () => { if (!ur.complete) ur.destroy(); });
     });
-    up.on('timeout', () => up.destroy(new Error('upstream timed out')));
     up.on('error', (err) => {
       this.opts.log.debug('upstream failed', { upstream: `${target.host}:${target.port}`, err });
       if (!responded && !res.headersSent) reply(res, 502, '502 Bad Gateway\n');
       else res.destroy();
     });
-    req.on('aborted', () => up.destroy());
-    req.pipe(up);
+    // A request without a body (most GETs) ends at once; others are streamed.
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      up.end();
+      res.on('close', () => { if (!responded) up.destroy(); });
+    } else {
+      req.on('aborted', () => up.destroy());
+      req.pipe(up);
+    }
   }
 
   /** Handles an Upgrade request (WebSocket): replay the head to the endpoint and splice. */
@@ -74,9 +85,7 @@ export class Forwarder {
       up.setNoDelay(true);
       const headers = forwardedHeaders(req, scheme, port, true);
       let headText = `${req.method} ${req.url} HTTP/1.1\r\n`;
-      for (const [k, v] of Object.entries(headers)) {
-        for (const one of Array.isArray(v) ? v : [v]) headText += `${k}: ${one}\r\n`;
-      }
+      for (let i = 0; i < headers.length; i += 2) headText += `${headers[i]}: ${headers[i + 1]}\r\n`;
       up.write(headText + '\r\n');
       if (head.length) up.write(head);
       up.pipe(socket);
@@ -98,28 +107,32 @@ export class Forwarder {
   }
 }
 
-/** Request headers for the upstream: end-to-end ones plus X-Forwarded-* (appending to a client's XFF). */
-function forwardedHeaders(req: http.IncomingMessage, scheme: string, port: number, upgrade = false): http.OutgoingHttpHeaders {
-  const out: http.OutgoingHttpHeaders = {};
+/**
+ * Request headers for the upstream as a flat [name, value, …] list (cheaper for node:http than an
+ * object): end-to-end ones plus X-Forwarded-* (appending to a client's X-Forwarded-For).
+ */
+function forwardedHeaders(req: http.IncomingMessage, scheme: string, port: number, upgrade = false): string[] {
+  const out: string[] = [];
   const raw = req.rawHeaders;
+  let xff: string | undefined;
+  let host = '';
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const lower = name.toLowerCase();
-    if (hopByHop.has(lower) || lower === 'x-forwarded-for') continue;
-    const prev = out[name];
-    out[name] = prev === undefined ? raw[i + 1]! : Array.isArray(prev) ? [...prev, raw[i + 1]!] : [String(prev), raw[i + 1]!];
+    if (lower === 'x-forwarded-for') { xff = xff ? `${xff}, ${raw[i + 1]}` : raw[i + 1]; continue; }
+    if (lower === 'host') host = raw[i + 1]!;
+    if (hopByHop.has(lower) || lower.startsWith('x-forwarded-') || lower === 'x-real-ip') continue;
+    out.push(name, raw[i + 1]!);
   }
   const client = stripV4Mapped(req.socket.remoteAddress ?? '');
-  const xff = req.headers['x-forwarded-for'];
-  out['X-Forwarded-For'] = xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${client}` : client;
-  out['X-Real-IP'] = client;
-  out['X-Forwarded-Proto'] = scheme;
-  out['X-Forwarded-Host'] = req.headers.host ?? '';
-  out['X-Forwarded-Port'] = String(port);
-  if (upgrade) {
-    out['Connection'] = 'Upgrade';
-    out['Upgrade'] = req.headers.upgrade ?? 'websocket';
-  }
+  out.push(
+    'X-Forwarded-For', xff ? `${xff}, ${client}` : client,
+    'X-Real-IP', client,
+    'X-Forwarded-Proto', scheme,
+    'X-Forwarded-Host', host,
+    'X-Forwarded-Port', String(port),
+  );
+  if (upgrade) out.push('Connection', 'Upgrade', 'Upgrade', req.headers.upgrade ?? 'websocket');
   return out;
 }
 
