@@ -36,6 +36,8 @@ export class ContainerdFixture {
   readonly netns: string;
   readonly socket: string;
   private proc?: ChildProcess;
+  /** Kills containerd if the test process exits without stop() (a timed-out hook). */
+  private readonly killOnExit = (): void => { this.proc?.kill('SIGKILL'); };
 
   private constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'kites-cri-'));
@@ -117,6 +119,7 @@ export class ContainerdFixture {
     // nsenter rather than `ip netns exec`: the latter remounts /sys, hiding the cgroup mounts runc needs
     this.proc = spawn('nsenter', [`--net=/run/netns/${this.netns}`, 'containerd', '--config', join(this.dir, 'config.toml')], { stdio: ['ignore', log, log] });
     closeSync(log);
+    process.once('exit', this.killOnExit);
     const end = Date.now() + 20_000;
     for (;;) {
       if (this.proc.exitCode !== null) throw new Error(`containerd exited: ${this.logTail()}`);
@@ -133,6 +136,7 @@ export class ContainerdFixture {
   async stopDaemon(): Promise<void> {
     const p = this.proc;
     this.proc = undefined;
+    process.off('exit', this.killOnExit);
     if (!p || p.exitCode !== null) return;
     const exited = new Promise<void>((r) => p.once('exit', () => r()));
     p.kill('SIGTERM');
