@@ -106,6 +106,8 @@ export class NodeIpamController {
     this.held.delete(name);
     this.cidrs.release(h.cidr);
     this.log.info('released pod CIDR of deleted node', { node: name, podCIDR: h.cidr });
+    // Nodes waiting on an exhausted range need not sit out their back-off.
+    for (const n of this.nodeInformer.lister.list()) if (podCidrsOf(n).length === 0 && n.metadata?.name !== name) this.queue.add(n.metadata?.name ?? '');
   }
 
   async sync(name: string): Promise<void> {
@@ -115,6 +117,9 @@ export class NodeIpamController {
     if (!node || (held && node.metadata?.uid !== held.uid && podCidrsOf(node)[0] !== held.cidr)) this.releaseHeld(name);
     if (!node || node.metadata?.deletionTimestamp) return;
     if (podCidrsOf(node).length > 0) {
+      // Someone else set a different range than the one we picked: ours goes back.
+      const mine = this.held.get(name);
+      if (mine && mine.cidr !== podCidrsOf(node)[0]) this.cidrs.release(mine.cidr);
       this.occupyNode(node);
       return;
     }
