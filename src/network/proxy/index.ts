@@ -7,6 +7,7 @@ import { InformerFactory } from '../../client/informer-factory.js';
 import { RestClient } from '../../client/rest-client.js';
 import type { RestTransport } from '../../client/transport.js';
 import { endpointSlicesResource, servicesResource, type EndpointSliceObject, type ServiceObject } from './api-objects.js';
+import { ServiceHealthServer } from './healthcheck.js';
 import { startIptablesProxier } from './iptables/proxier.js';
 import type { ProxyMode, ProxyModeOptions, ProxyModel } from './model.js';
 import { ServiceProxyTracker } from './tracker.js';
@@ -14,6 +15,7 @@ import { ServiceProxyTracker } from './tracker.js';
 export * from './model.js';
 export type { ServiceObject, EndpointSliceObject } from './api-objects.js';
 export { ServiceProxyTracker } from './tracker.js';
+export { ServiceHealthServer } from './healthcheck.js';
 
 export type ProxyModeName = 'iptables' | 'userspace';
 
@@ -34,6 +36,11 @@ export interface StartServiceProxyOptions {
   fullSyncPeriodMs?: number;
   /** Retry delay after a failed sync (default 10 s). */
   retryPeriodMs?: number;
+  /**
+   * Health-check node ports of LoadBalancer Services with externalTrafficPolicy Local (servers in
+   * this process's network namespace). Default: on, unless `netns` is set.
+   */
+  healthCheck?: false | { bindAddress?: string };
   /** On stop, remove the installed rules (kube-proxy leaves them, so traffic flows across restarts). */
   cleanup?: boolean;
   clock?: Clock;
@@ -86,9 +93,21 @@ export async function startServiceProxy(opts: StartServiceProxyOptions): Promise
     services, endpointSlices, nodeName: opts.nodeName, minSyncPeriodMs: opts.minSyncPeriodMs,
     fullSyncPeriodMs: opts.fullSyncPeriodMs, retryPeriodMs: opts.retryPeriodMs, clock: opts.clock, log,
   });
-  const mode = await startMode(opts.mode, tracker, {
+  const dataPath = await startMode(opts.mode, tracker, {
     nodeName: opts.nodeName, nodeIPs: opts.nodeIPs, clusterCidr: opts.clusterCidr, netns: opts.netns, log,
   });
+  const healthOpts = opts.healthCheck ?? (opts.netns ? false : {});
+  const health = healthOpts ? new ServiceHealthServer({ log, bindAddress: healthOpts.bindAddress }) : undefined;
+  const mode: ProxyMode = {
+    async sync(state) {
+      await dataPath.sync(state);
+      await health?.sync(state);
+    },
+    async stop(o) {
+      await health?.close();
+      await dataPath.stop(o);
+    },
+  };
   const abort = new AbortController();
   const onAbort = () => abort.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
