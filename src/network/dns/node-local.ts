@@ -1,6 +1,6 @@
 // Running the cluster DNS on the node itself, on the cluster DNS address: the address goes on a
 // dummy link (as kube-proxy's IPVS mode puts service IPs on kube-ipvs0), which makes it a local
-// address of the host. Pods reach it through their gateway with no NAT at all; the kube-dns
+// address of the host (on `lo` where the kernel has no dummy driver). Pods reach it through their gateway with no NAT at all; the kube-dns
 // Service's endpoint is that same address, so a service proxy that DNATs the VIP maps it onto
 // itself. Replies leave from the address the query went to because the sockets bind it exactly.
 import http from 'node:http';
@@ -8,22 +8,41 @@ import type { Logger } from '../../api/log.js';
 import { RestClient } from '../../client/rest-client.js';
 import type { RestTransport } from '../../client/transport.js';
 import type { InformerFactory } from '../../client/informer-factory.js';
-import { ensureAddress, ensureDummyLink, removeAddress } from '../host/links.js';
+import { ensureAddress, ensureDummyLink, linkExists, removeAddress } from '../host/links.js';
+import { HostCommandError, runHostCommand } from '../host/command.js';
 import type { Registry } from 'prom-client';
 import { startClusterDns, type ClusterDns } from './server.js';
 import { ensureClusterDnsService } from './service.js';
 
 export const clusterDnsLink = 'kites-dns';
 
-/** Puts the cluster DNS address on the dummy link (inside `netns` when given: tests). */
-export async function prepareClusterDnsAddress(o: { clusterDns: string; link?: string; netns?: string }): Promise<void> {
-  const link = o.link ?? clusterDnsLink;
-  await ensureDummyLink(link, { netns: o.netns });
-  await ensureAddress(link, `${o.clusterDns}/${o.clusterDns.includes(':') ? 128 : 32}`, { netns: o.netns });
+function hostCidr(ip: string): string {
+  return `${ip}/${ip.includes(':') ? 128 : 32}`;
 }
 
+/**
+ * Puts the cluster DNS address on the dummy link (inside `netns` when given: tests). Kernels
+ * without the dummy driver (some VMs and sandboxes: "Unknown device type") get it on `lo`
+ * instead, which makes it just as local. Returns the link used.
+ */
+export async function prepareClusterDnsAddress(o: { clusterDns: string; link?: string; netns?: string }): Promise<string> {
+  let link = o.link ?? clusterDnsLink;
+  try {
+    await ensureDummyLink(link, { netns: o.netns });
+  } catch (e) {
+    if (!(e instanceof HostCommandError) || !/Unknown device type|not supported/i.test(e.stderr)) throw e;
+    link = 'lo';
+    await runHostCommand('ip', ['link', 'set', 'lo', 'up'], { netns: o.netns });
+  }
+  await ensureAddress(link, hostCidr(o.clusterDns), { netns: o.netns });
+  return link;
+}
+
+/** Takes the address off again (from the dummy link or `lo`, wherever prepare put it). */
 export async function releaseClusterDnsAddress(o: { clusterDns: string; link?: string; netns?: string }): Promise<void> {
-  await removeAddress(o.link ?? clusterDnsLink, `${o.clusterDns}/${o.clusterDns.includes(':') ? 128 : 32}`, { netns: o.netns });
+  for (const link of [o.link ?? clusterDnsLink, 'lo']) {
+    if (await linkExists(link, { netns: o.netns })) await removeAddress(link, hostCidr(o.clusterDns), { netns: o.netns });
+  }
 }
 
 export interface NodeLocalClusterDnsOptions {
