@@ -16,13 +16,21 @@ const kubectls = [
 const helm3 = path.join(root, '.tools/v32/helm');
 const helm4 = path.join(root, '.tools/v33/helm');
 
-function runScenario(files: string[], kubectl: string): Promise<{ code: number; out: string }> {
+function runScenario(files: string[], kubectl: string, o: { runner?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile('bash', [path.join(acceptance, 'run-process.sh'), ...files.map((f) => path.join(acceptance, f))], {
-      cwd: root, timeout: 900_000, maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, KUBECTL: kubectl, KITES_REPO: root, DATA: '', PORT: '', HELM3: helm3, HELM4: helm4 },
+    execFile('bash', [path.join(acceptance, o.runner ?? 'run-process.sh'), ...files.map((f) => path.join(acceptance, f))], {
+      cwd: root, timeout: 1_200_000, maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, KUBECTL: kubectl, KITES_REPO: root, DATA: '', PORT: '', HELM3: helm3, HELM4: helm4, ...o.env },
     }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr }));
   });
+}
+
+/** Real containers need root, containerd, runc, the CNI plugins and a static busybox for the test image. */
+function containersMissing(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root';
+  for (const bin of ['/usr/bin/containerd', '/usr/sbin/runc', '/usr/bin/busybox']) if (!fs.existsSync(bin)) return `${bin} missing`;
+  if (!fs.existsSync('/usr/lib/cni/bridge') && !fs.existsSync('/opt/cni/bin/bridge')) return 'CNI plugins missing';
+  return undefined;
 }
 
 describe.skipIf(!fs.existsSync(acceptance))('acceptance scenarios', () => {
@@ -42,4 +50,21 @@ describe.skipIf(!fs.existsSync(acceptance))('acceptance scenarios', () => {
     expect(out).toMatch(/\d+ passed, 0 failed/);
     expect(code).toBe(0);
   }, 900_000);
+
+  // Everything run-containers.sh runs by default (pods, workloads, containers, services) on
+  // containerd, on one cluster; the containers the agent leaves running are stopped afterwards
+  // with `kites killall`, as a user removing the node would.
+  const missing = containersMissing();
+  it.skipIf(missing !== undefined)(`run-containers.sh: scenarios 20, 30 and scenarios-containers on containerd${missing ? ` (skipped: ${missing})` : ''}`, async () => {
+    const data = fs.mkdtempSync('/tmp/kites-acc-ctr.');
+    try {
+      const { code, out } = await runScenario([], 'kubectl', { runner: 'run-containers.sh', env: { DATA: data, KITES_ARGS: '--lb-address-pool 127.240.0.0/24', CASE_TIMEOUT: '150' } });
+      if (code !== 0) console.log(out);
+      expect(out).toMatch(/\d+ passed, 0 failed/);
+      expect(code).toBe(0);
+    } finally {
+      await new Promise((r) => execFile(process.execPath, [path.join(root, 'bin/kites'), 'killall', '--data-dir', data], { timeout: 60_000 }, r));
+      fs.rmSync(data, { recursive: true, force: true });
+    }
+  }, 1_300_000);
 });
