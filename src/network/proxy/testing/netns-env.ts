@@ -27,7 +27,7 @@ export interface NetnsEnv {
   stop(): Promise<void>;
 }
 
-export interface ProbeResult { pod?: string; client?: string; error?: string }
+export interface ProbeResult { pod?: string; client?: string; error?: string; /** milliseconds the request took */ ms?: number }
 
 function run(argv: string[], timeoutMs = 10_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -77,7 +77,7 @@ const one = () => new Promise((resolve) => {
   req.on('timeout', () => { req.destroy(); resolve({ error: 'ETIMEDOUT' }); });
   req.on('error', (e) => resolve({ error: e.code || e.message }));
 });
-(async () => { const out = []; for (let i = 0; i < o.count; i++) out.push(await one()); console.log(JSON.stringify(out)); })();
+(async () => { const out = []; for (let i = 0; i < o.count; i++) { const t = Date.now(); const r = await one(); r.ms = Date.now() - t; out.push(r); } console.log(JSON.stringify(out)); })();
 `;
 
 /** `count` requests (fresh connection / source port each) from inside `netns`. */
