@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import type { ContainerConfig, PodSandboxConfig } from '../types.js';
 import { linuxContainerResources, type QOSClass } from './linux-resources.js';
 import { effectiveSecurityContext, verifyRunAsNonRoot } from './security-context.js';
-import { namespaceOptions, podSecurityContext } from './sandbox-config.js';
+import { namespaceOptions, podIdentityLabels, podSecurityContext } from './sandbox-config.js';
 
 type Json = Record<string, unknown>;
 
@@ -40,8 +40,8 @@ export async function criContainerConfig(c: ContainerConfig, sandbox: PodSandbox
     mounts: c.mounts.map((m) => ({
       container_path: m.containerPath, host_path: m.hostPath, readonly: m.readOnly, propagation: propagation[m.propagation ?? 'private'],
     })),
-    labels: c.labels,
-    annotations: c.annotations,
+    labels: { ...c.labels, ...podIdentityLabels(sandbox), 'io.kubernetes.container.name': c.name },
+    annotations: { ...c.annotations, 'io.kubernetes.container.restartCount': String(c.attempt) },
     log_path: relative(sandbox.logDirectory, c.logPath),
     stdin: c.stdin,
     stdin_once: c.stdinOnce,

@@ -79,7 +79,7 @@ describe('sandbox and container configs', () => {
       hostname: 'web-0', log_directory: '/d/logs/web',
       dns_config: { servers: ['10.0.0.10'], searches: ['default.svc.cluster.local'], options: ['ndots:5'] },
       port_mappings: [{ protocol: 'TCP', container_port: 80, host_port: 8080, host_ip: '' }, { protocol: 'UDP', container_port: 53, host_port: 0, host_ip: '' }],
-      labels: {}, annotations: {},
+      labels: { 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'default', 'io.kubernetes.pod.uid': 'uid-web' }, annotations: {},
       linux: {
         security_context: {
           namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' }, supplemental_groups: [], privileged: false,
@@ -105,6 +105,8 @@ describe('sandbox and container configs', () => {
     expect(cfg).toMatchObject({
       metadata: { name: 'app', attempt: 0 }, image: { image: 'busybox' }, command: [], args: ['-v'], working_dir: '/w',
       envs: [{ key: 'A', value: 'b' }], log_path: 'app/0.log', stdin: false, stdin_once: false, tty: false,
+      labels: { 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'default', 'io.kubernetes.pod.uid': 'uid-web', 'io.kubernetes.container.name': 'app' },
+      annotations: { 'io.kubernetes.container.restartCount': '0' },
       mounts: [{ container_path: '/data', host_path: '/h', readonly: true, propagation: 'PROPAGATION_HOST_TO_CONTAINER' }],
       linux: { security_context: { run_as_user: { value: 1000 }, namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } } },
     });

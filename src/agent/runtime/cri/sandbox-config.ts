@@ -13,6 +13,11 @@ export interface NamespaceOption { network: NamespaceMode; pid: NamespaceMode; i
 
 const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
 
+/** The labels the kubelet puts on every sandbox and container of a pod (what `crictl` shows). */
+export function podIdentityLabels(sandbox: PodSandboxConfig): Record<string, string> {
+  return { 'io.kubernetes.pod.name': sandbox.name, 'io.kubernetes.pod.namespace': sandbox.namespace, 'io.kubernetes.pod.uid': sandbox.uid };
+}
+
 export function podSecurityContext(sandbox: PodSandboxConfig): Json | undefined {
   return obj(sandbox.linux?.securityContext);
 }
@@ -54,7 +59,7 @@ export function criSandboxConfig(sandbox: PodSandboxConfig, opts: { seccompRoot:
     port_mappings: sandbox.portMappings.map((p) => ({
       protocol: p.protocol, container_port: p.containerPort, host_port: p.hostPort ?? 0, host_ip: p.hostIP ?? '',
     })),
-    labels: sandbox.labels,
+    labels: { ...sandbox.labels, ...podIdentityLabels(sandbox) },
     annotations: sandbox.annotations,
     linux,
   };
