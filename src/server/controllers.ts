@@ -28,6 +28,7 @@ import { DisruptionController } from '../controllers/disruption/disruption-contr
 import { PodGCController } from '../controllers/podgc/pod-gc-controller.js';
 import { NodeIpamController } from '../controllers/nodeipam/node-ipam-controller.js';
 import { EndpointSliceController } from '../controllers/endpointslice/endpointslice-controller.js';
+import { EndpointSliceMirroringController } from '../controllers/endpointslice/mirroring-controller.js';
 import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
 import { ServiceController } from '../controllers/service/service-controller.js';
 import { LocalCloudProvider } from '../cloud/index.js';
@@ -85,6 +86,7 @@ function loops(ctx: ControllerContext, informers: InformerFactory, recorders: Ev
   list.push(
     { name: 'endpointslice', start: (s) => new EndpointSliceController({ transport, log: log('endpointslice-controller'), informers }).start(s) },
     { name: 'endpoints', start: (s) => new EndpointsController({ transport, log: log('endpoints-controller'), informers }).start(s) },
+    { name: 'endpointslice-mirroring', start: (s) => new EndpointSliceMirroringController({ transport, log: log('endpointslice-mirroring-controller'), informers }).start(s) },
   );
   if (!ctx.disable?.includes('servicelb')) {
     // The local cloud provider rebuilds which addresses are held from the Services' status.

@@ -10,6 +10,7 @@ import { RestClient } from '../../src/client/rest-client.js';
 import type { PodObject } from '../../src/controllers/common/types.js';
 import { waitFor } from '../../src/controllers/common/testing.js';
 import { EndpointSliceController } from '../../src/controllers/endpointslice/endpointslice-controller.js';
+import { EndpointSliceMirroringController } from '../../src/controllers/endpointslice/mirroring-controller.js';
 import { EndpointsController } from '../../src/controllers/endpoints/endpoints-controller.js';
 import { reconcileKubernetesEndpoints } from '../../src/controllers/endpoints/master.js';
 import type { EndpointSliceObject, EndpointsObject, ServiceObject } from '../../src/controllers/endpointslice/types.js';
@@ -34,6 +35,7 @@ describe('endpointslice and endpoints controllers', () => {
     running = Promise.all([
       new EndpointSliceController({ transport, log: silentLogger, informers, maxEndpointsPerSlice: 100 }).start(abort.signal),
       new EndpointsController({ transport, log: silentLogger, informers }).start(abort.signal),
+      new EndpointSliceMirroringController({ transport, log: silentLogger, informers }).start(abort.signal),
     ]);
     await t.client.resource(nodeRef).create(undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', labels: { 'topology.kubernetes.io/zone': 'zone-a' } } });
   });
@@ -158,6 +160,21 @@ describe('endpointslice and endpoints controllers', () => {
     await expect(t.client.resource(epRef).get('default', 'manual')).rejects.toThrow();
   });
 
+  it('mirrors hand-written Endpoints of selector-less Services into slices', async () => {
+    await service('ext-db', { ports: [{ name: 'pg', port: 5432 }] });
+    await t.client.resource(epRef).create('default', {
+      apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ext-db', labels: { team: 'b' } },
+      subsets: [{ addresses: [{ ip: '192.0.2.10' }], notReadyAddresses: [{ ip: '192.0.2.11' }], ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }] }],
+    });
+    const slices = await slicesUntil('ext-db', (s) => allEndpoints(s).length === 2, 'mirrored slice');
+    expect(slices[0]!.metadata.labels).toEqual({ team: 'b', 'kubernetes.io/service-name': 'ext-db', 'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io' });
+    expect(slices[0]!.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Endpoints', name: 'ext-db', controller: true });
+    expect(slices[0]!.ports).toEqual([{ name: 'pg', port: 5432, protocol: 'TCP' }]);
+    expect(slices[0]!.endpoints).toEqual([{ addresses: ['192.0.2.10'], conditions: { ready: true } }, { addresses: ['192.0.2.11'], conditions: { ready: false } }]);
+    await t.client.resource(epRef).delete('default', 'ext-db');
+    await slicesUntil('ext-db', (s) => s.length === 0, 'mirrored slice removed');
+  });
+
   it('reconciles the kubernetes Service endpoints to the API server addresses', async () => {
     await reconcileKubernetesEndpoints(t.client, { addresses: ['10.0.0.1'], port: 6443 });
     await reconcileKubernetesEndpoints(t.client, { addresses: ['10.0.0.2'], port: 6443 });
@@ -169,5 +186,7 @@ describe('endpointslice and endpoints controllers', () => {
     const rv = slice.metadata.resourceVersion;
     await reconcileKubernetesEndpoints(t.client, { addresses: ['10.0.0.2'], port: 6443 });
     expect((await t.client.resource<EndpointSliceObject>(sliceRef).get('default', 'kubernetes')).metadata.resourceVersion).toBe(rv);
+    // Not mirrored (skip-mirror), not touched by the controllers (no selector).
+    expect((await slicesOf('kubernetes')).map((s) => s.metadata.name)).toEqual(['kubernetes']);
   });
 });

@@ -13,12 +13,12 @@ import { WorkQueue } from '../../client/workqueue.js';
 import { runController, type ReconcileResult } from '../../client/controller.js';
 import { realClock, type Clock } from '../../client/clock.js';
 import { objectKey, splitKey } from '../../client/paths.js';
-import { isConflict, isNotFound } from '../../client/status.js';
 import { rfc3339 } from '../../client/events/recorder.js';
 import type { RestTransport } from '../../client/transport.js';
 import { podsResource, type PodObject } from '../common/types.js';
 import { endpointPorts, podToEndpoint, portsKey, shouldPodBeInEndpoints } from './pod-endpoints.js';
-import { planSlices, type EndpointGroup } from './reconciler.js';
+import { planSlices, type EndpointGroup, type SlicePlan } from './reconciler.js';
+import { writeSlicePlan } from './slice-writer.js';
 import { SliceWriteTracker, TriggerTimeTracker } from './trackers.js';
 import {
   controllerName, endpointSlicesResource, labelManagedBy, labelServiceName, nodesResource, servicesResource, zoneLabel,
@@ -139,36 +139,15 @@ export class EndpointSliceController {
     return this.write(key, plan);
   }
 
-  private async write(key: string, plan: ReturnType<typeof planSlices>): Promise<void | ReconcileResult> {
-    const { namespace } = splitKey(key);
-    const written: Array<{ name: string; resourceVersion: string }> = [];
-    const deleted: string[] = [];
+  private async write(key: string, plan: SlicePlan): Promise<void | ReconcileResult> {
     try {
-      // Updates and creates before deletes, so consumers never see a moment with fewer endpoints.
-      for (const s of plan.update) {
-        const r = await this.sliceClient.update(namespace, s);
-        written.push({ name: r.metadata.name, resourceVersion: r.metadata.resourceVersion });
-      }
-      for (const s of plan.create) {
-        const r = await this.sliceClient.create(namespace, { ...s });
-        written.push({ name: r.metadata.name, resourceVersion: r.metadata.resourceVersion });
-      }
-      for (const s of plan.delete) {
-        try {
-          await this.sliceClient.delete(namespace, s.metadata.name, { preconditions: { uid: s.metadata.uid } });
-        } catch (e) {
-          if (!isNotFound(e)) throw e;
-        }
-        deleted.push(s.metadata.name);
-      }
+      const r = await writeSlicePlan(this.sliceClient, this.written, key, splitKey(key).namespace, plan);
+      if (r) this.triggers.forget(key);
+      return r;
     } catch (e) {
       // A failed sync is retried with a fresh trigger computation.
       this.triggers.forget(key);
-      // A conflict means our cache is behind: look again shortly without growing the backoff.
-      if (isConflict(e)) return { requeueAfterMs: 100 };
       throw e;
-    } finally {
-      this.written.record(key, written, deleted);
     }
   }
 }

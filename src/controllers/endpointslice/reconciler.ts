@@ -34,6 +34,8 @@ export interface PlanOptions {
   maxEndpointsPerSlice: number;
   /** RFC 3339 time of the change that triggered this sync, written on every slice written. */
   triggerTime?: string;
+  /** Keep one empty slice when there are no endpoints (the EndpointSlice controller does; mirroring does not). */
+  placeholder?: boolean;
 }
 
 /** The labels a Service's slices carry (setEndpointSliceLabels): the Service's own plus ours. */
@@ -63,10 +65,23 @@ const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJ
 
 interface Draft { slice?: EndpointSliceObject; ports: EndpointPort[]; endpoints: Endpoint[] }
 
+/** Who the slices belong to: their labels, owner and name prefix. */
+export interface SliceOwner {
+  namespace: string;
+  generateName: string;
+  labels: Record<string, string>;
+  ownerRef: OwnerReference;
+}
+
+/** The slices of a Service with a selector (the EndpointSlice controller's). */
 export function planSlices(svc: ServiceObject, desired: ReadonlyMap<string, EndpointGroup>, existing: readonly EndpointSliceObject[], opts: PlanOptions): SlicePlan {
+  return planSlicesFor({ namespace: svc.metadata.namespace ?? '', generateName: slicePrefix(svc.metadata.name), labels: sliceLabels(svc), ownerRef: serviceOwnerRef(svc) }, desired, existing, opts);
+}
+
+export function planSlicesFor(o: SliceOwner, desired: ReadonlyMap<string, EndpointGroup>, existing: readonly EndpointSliceObject[], opts: PlanOptions): SlicePlan {
   const max = Math.max(1, opts.maxEndpointsPerSlice);
-  const labels = sliceLabels(svc);
-  const owner = serviceOwnerRef(svc);
+  const labels = o.labels;
+  const owner = o.ownerRef;
   const metaCurrent = (s: EndpointSliceObject) =>
     same(s.metadata.labels, labels) && (s.metadata.ownerReferences ?? []).some((r) => r.uid === owner.uid && r.controller === true);
 
@@ -122,7 +137,7 @@ export function planSlices(svc: ServiceObject, desired: ReadonlyMap<string, Endp
 
   // No endpoints at all: one empty placeholder slice stays (upstream keeps it for consumers).
   const remainingSlices = existing.length - toDelete.length;
-  if (toCreate.length === 0 && toWrite.length === 0 && remainingSlices === 0) {
+  if (opts.placeholder !== false && toCreate.length === 0 && toWrite.length === 0 && remainingSlices === 0) {
     const keep = toDelete.find((s) => (s.endpoints?.length ?? 0) === 0 && (s.ports?.length ?? 0) === 0 && metaCurrent(s));
     if (keep) toDelete.splice(toDelete.indexOf(keep), 1);
     else toCreate.push({ ports: [], endpoints: [] });
@@ -143,7 +158,7 @@ export function planSlices(svc: ServiceObject, desired: ReadonlyMap<string, Endp
       const annotations = annotate(undefined);
       return {
         apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-        metadata: { generateName: slicePrefix(svc.metadata.name), namespace: svc.metadata.namespace ?? '', labels, ...(annotations ? { annotations } : {}), ownerReferences: [owner] },
+        metadata: { generateName: o.generateName, namespace: o.namespace, labels, ...(annotations ? { annotations } : {}), ownerReferences: [owner] },
         addressType: 'IPv4', endpoints: d.endpoints, ports: d.ports,
       };
     }),
