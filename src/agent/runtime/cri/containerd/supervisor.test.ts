@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../../../api/log.js';
 import { startContainerd, waitForSocket, type ContainerdSupervisor } from './supervisor.js';
 import { containerdPaths } from './config.js';
+import { prepareContainerd } from './node-runtime.js';
 
 // A stand-in for containerd: serves its config's grpc address until SIGTERM.
 const fake = (node: string) => `#!${node}
@@ -82,5 +83,15 @@ describe('containerd supervisor (with a stand-in binary)', () => {
   it('reads no mirrors from a missing registries.yaml', async () => {
     sup = await start({ privateRegistry: join(dir, 'nope.yaml') });
     expect(await readFile(containerdPaths(join(dir, 'data')).config, 'utf8')).not.toContain('registry.mirrors');
+  });
+
+  it('prepares the node runtime: an external endpoint as given, or a supervised containerd', async () => {
+    const ext = await prepareContainerd({ dataDir: join(dir, 'x'), containerRuntimeEndpoint: 'unix:///run/other/containerd.sock', cniBinDir: '/usr/lib/cni', cniConfDir: join(dir, 'cni'), log: silentLogger });
+    expect(ext).toMatchObject({ endpoint: '/run/other/containerd.sock', importedImages: [] });
+    expect(ext.supervisor).toBeUndefined();
+    const node = await prepareContainerd({ dataDir: join(dir, 'data'), cniBinDir: '/usr/lib/cni', cniConfDir: join(dir, 'cni'), log: silentLogger, binary });
+    sup = node.supervisor;
+    expect(node.endpoint).toBe(containerdPaths(join(dir, 'data')).socket);
+    expect(await readFile(containerdPaths(join(dir, 'data')).config, 'utf8')).toContain('sandbox_image = "registry.k8s.io/pause:3.9"');
   });
 });
