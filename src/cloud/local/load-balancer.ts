@@ -24,6 +24,11 @@ export interface LocalLoadBalancerOptions {
   pool?: AddressPool;
   /** The Services as last seen (an informer's list), to learn addresses held before a restart. */
   listServices?: () => readonly CloudService[];
+  /**
+   * Node-address mode only: ports already served on the node addresses by the host itself (the
+   * API server, the ingress controller), as "TCP/443"; a Service asking for one is refused.
+   */
+  reservedNodePorts?: readonly string[];
 }
 
 interface Holding { key: string; ips: string[]; ports: string[] }
@@ -98,6 +103,8 @@ export class LocalLoadBalancer implements LoadBalancer {
   private pickNodeAddresses(service: CloudService, nodes: readonly CloudNode[], ports: readonly string[], others: readonly Holding[]): string[] {
     const addresses = nodeAddresses(nodes);
     if (addresses.length === 0) throw new Error('no node has an InternalIP address to publish the load balancer on');
+    const reserved = ports.filter((p) => this.opts.reservedNodePorts?.includes(p));
+    if (reserved.length) throw new Error(`ports ${reserved.join(', ')} are served by the node itself and cannot be load balancer ports on the node addresses`);
     const busy = (ip: string) => others.some((h) => h.ips.includes(ip) && h.ports.some((p) => ports.includes(p)));
     const requested = service.spec?.loadBalancerIP;
     if (requested) {

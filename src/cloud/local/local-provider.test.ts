@@ -71,6 +71,11 @@ describe('local load balancer', () => {
     expect(ips(await lb.ensureLoadBalancer('c', svc('d', [81], { loadBalancerIP: '192.168.5.2' }), nodes))).toEqual(['192.168.5.2']);
   });
 
+  it('refuses ports the node itself serves, in node-address mode', async () => {
+    const lb = new LocalCloudProvider({ reservedNodePorts: ['TCP/6443'] }).loadBalancer();
+    await expect(lb.ensureLoadBalancer('c', svc('a', [6443]), [node('n1', '10.0.0.1')])).rejects.toThrow(/TCP\/6443 are served by the node itself/);
+  });
+
   it('has instances, no zones or routes', async () => {
     const p = new LocalCloudProvider();
     expect(p.providerName()).toBe('local');

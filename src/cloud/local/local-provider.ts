@@ -12,6 +12,8 @@ export interface LocalCloudProviderOptions {
   lbAddressPool?: string;
   /** Services as last seen, to keep addresses held before a restart. */
   listServices?: () => readonly CloudService[];
+  /** Without a pool: host ports on the node addresses Services may not take ("TCP/6443"). */
+  reservedNodePorts?: readonly string[];
 }
 
 export const localProviderName = 'local';
@@ -33,7 +35,7 @@ export class LocalCloudProvider implements CloudProvider {
   /** Throws when the pool does not parse (a flag error the server reports at start). */
   constructor(opts: LocalCloudProviderOptions = {}) {
     const spec = opts.lbAddressPool?.trim();
-    this.lb = new LocalLoadBalancer({ pool: spec ? AddressPool.parse(spec) : undefined, listServices: opts.listServices });
+    this.lb = new LocalLoadBalancer({ pool: spec ? AddressPool.parse(spec) : undefined, listServices: opts.listServices, reservedNodePorts: opts.reservedNodePorts });
   }
 
   providerName(): string { return localProviderName; }
