@@ -7,7 +7,7 @@ import { importAirgapImages } from '../../../images/airgap.js';
 import { startContainerd, type ContainerdSupervisor } from './supervisor.js';
 
 /** kubelet's default pause image (what `--pause-image` defaults to). */
-export const DEFAULT_PAUSE_IMAGE = 'registry.k8s.io/pause:3.9';
+export const DEFAULT_PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 
 export interface ContainerdNodeOptions {
   dataDir: string;

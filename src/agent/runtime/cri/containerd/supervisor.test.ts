@@ -92,6 +92,6 @@ describe('containerd supervisor (with a stand-in binary)', () => {
     const node = await prepareContainerd({ dataDir: join(dir, 'data'), cniBinDir: '/usr/lib/cni', cniConfDir: join(dir, 'cni'), log: silentLogger, binary });
     sup = node.supervisor;
     expect(node.endpoint).toBe(containerdPaths(join(dir, 'data')).socket);
-    expect(await readFile(containerdPaths(join(dir, 'data')).config, 'utf8')).toContain('sandbox_image = "registry.k8s.io/pause:3.9"');
+    expect(await readFile(containerdPaths(join(dir, 'data')).config, 'utf8')).toContain('sandbox_image = "registry.k8s.io/pause:3.10"');
   });
 });
