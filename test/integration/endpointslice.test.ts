@@ -59,10 +59,11 @@ describe('endpointslice and endpoints controllers', () => {
     ...p, status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: '2026-01-01T00:00:00Z' }] },
   } as PodObject);
   const slicesOf = async (svc: string) => (await t.client.resource<EndpointSliceObject>(sliceRef).list('default', { labelSelector: `kubernetes.io/service-name=${svc}` })).items;
+  // Generous deadlines: the suite may share two cores with many other tests.
   const slicesUntil = (svc: string, pred: (s: EndpointSliceObject[]) => boolean, what: string) =>
-    waitFor(async () => { const s = await slicesOf(svc); return pred(s) ? s : undefined; }, 5000, what);
+    waitFor(async () => { const s = await slicesOf(svc); return pred(s) ? s : undefined; }, 15_000, what);
   const endpointsUntil = (svc: string, pred: (e: EndpointsObject) => boolean, what: string) =>
-    waitFor(async () => { const e = await t.client.resource<EndpointsObject>(epRef).get('default', svc).catch(() => undefined); return e && pred(e) ? e : undefined; }, 5000, what);
+    waitFor(async () => { const e = await t.client.resource<EndpointsObject>(epRef).get('default', svc).catch(() => undefined); return e && pred(e) ? e : undefined; }, 15_000, what);
   const allEndpoints = (s: EndpointSliceObject[]) => s.flatMap((x) => x.endpoints ?? []);
 
   it('lists selected pods with conditions, node, zone and target, following readiness and deletion', async () => {

@@ -43,11 +43,11 @@ describe('service controller with the local cloud provider', () => {
     const s = await get(name);
     const ips = (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '');
     return want(ips) ? s : undefined;
-  }, 5000, what);
+  }, 15_000, what);
   const eventsFor = async (name: string) => (await t.client.resource<KubeObject>(eventsRef).list('default')).items
     .filter((e) => (e.involvedObject as { name?: string }).name === name)
     .map((e) => ({ reason: e.reason as string, message: e.message as string, type: e.type as string }));
-  const eventUntil = (name: string, reason: string) => waitFor(async () => (await eventsFor(name)).find((e) => e.reason === reason), 5000, `${reason} event for ${name}`);
+  const eventUntil = (name: string, reason: string) => waitFor(async () => (await eventsFor(name)).find((e) => e.reason === reason), 15_000, `${reason} event for ${name}`);
 
   it('assigns pool addresses with the cleanup finalizer, and cleans up on delete', async () => {
     await start('127.240.0.0/29');
@@ -68,7 +68,7 @@ describe('service controller with the local cloud provider', () => {
 
     // Deleting api releases its address; clash, retrying, gets it.
     await t.client.resource(svcRef).delete('default', 'api');
-    await waitFor(async () => (await get('api').catch(() => undefined)) === undefined, 5000, 'api gone');
+    await waitFor(async () => (await get('api').catch(() => undefined)) === undefined, 15_000, 'api gone');
     await eventUntil('api', 'DeletedLoadBalancer');
     await ingressOf('clash', (ips) => ips[0] === '127.240.0.5', 'clash gets the freed address');
   });
@@ -83,7 +83,7 @@ describe('service controller with the local cloud provider', () => {
     await t.client.resource<ServiceObject>(svcRef).patch('default', 'one', 'merge', {
       spec: { type: 'ClusterIP', ports: [{ port: 80 }], externalTrafficPolicy: null, allocateLoadBalancerNodePorts: null },
     });
-    const cleared = await waitFor(async () => { const s = await get('one'); return !s.metadata.finalizers?.includes(finalizer) ? s : undefined; }, 5000, 'finalizer removed');
+    const cleared = await waitFor(async () => { const s = await get('one'); return !s.metadata.finalizers?.includes(finalizer) ? s : undefined; }, 15_000, 'finalizer removed');
     expect(cleared.status?.loadBalancer?.ingress ?? []).toEqual([]);
     await ingressOf('two', (ips) => ips[0] === '127.240.0.9', 'two gets the address');
   });
