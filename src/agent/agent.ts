@@ -52,6 +52,8 @@ export interface NodeRuntime {
   hostProcessMounts: boolean;
   /** Runs once the Node is registered (the pod network needs the node's pod CIDR). */
   afterRegister?(client: RestClient, signal: AbortSignal): Promise<void>;
+  /** Node status fields the runtime knows (status.images), posted with each heartbeat. */
+  nodeStatus?(): Record<string, unknown>;
   /** Extra pod-worker context (DNS settings, image puller), given the agent's API access. */
   podContext?(deps: PodContextDeps): Partial<PodWorkerContext>;
   close(): Promise<void>;
@@ -64,6 +66,20 @@ async function openRuntime(opts: NodeAgentOptions, address: string, log: Logger)
   }
   const runtime = await ProcessRuntime.open({ dataDir: opts.dataDir, nodeIP: address, version: kitesVersion(), log, pollIntervalMs: opts.timings?.runtimePollMs });
   return { name: 'process', runtime, images: new RecordedImageService(), hostProcessMounts: true, close: () => runtime.close() };
+}
+
+/**
+ * The node's service proxy (kube-proxy's role): iptables mode with root on containerd (pods in
+ * their own network namespaces), the userspace mode otherwise; none when told so.
+ */
+async function startNodeProxy(opts: NodeAgentOptions, runtimeName: string, address: string, log: Logger): Promise<{ stop(): Promise<void> } | undefined> {
+  const net = opts.network;
+  if (!net || net.proxyMode === 'none') return undefined;
+  const root = process.getuid?.() === 0;
+  const mode = net.proxyMode ?? (runtimeName === 'containerd' && root ? 'iptables' : 'userspace');
+  const { startServiceProxy } = await import('../network/proxy/index.js');
+  const nodeIPs = [...new Set([address, '127.0.0.1'])];
+  return startServiceProxy({ transport: opts.transport, nodeName: opts.nodeName, nodeIPs, clusterCidr: net.clusterCidr, mode, log });
 }
 
 async function startRuntimeAgent(opts: NodeAgentOptions): Promise<RunningAgent> {
@@ -89,6 +105,7 @@ async function startRuntimeAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
       // upstream's default hard eviction thresholds: memory.available<100Mi, nodefs.available<10%
       return { memory: freeMemoryBytes() < 100 * 1024 * 1024, disk: fs.total > 0 && fs.free < fs.total * 0.1, pid: false };
     },
+    extraStatus: () => node.nodeStatus?.() ?? {},
   });
   await heartbeat.register([identity]);
   heartbeat.start();
@@ -98,6 +115,7 @@ async function startRuntimeAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // one signal for every informer and pod worker
   await node.afterRegister?.(client, abort.signal);
+  const proxy = await startNodeProxy(opts, node.name, address, log);
   const recorder = new EventRecorder({ transport: opts.transport, component: 'kubelet', host: opts.nodeName, reportingInstance: opts.nodeName, clock, log });
   const podsApi = client.resource<StoredObject>(podResource);
   const informer = new SharedInformer<StoredObject>(podsApi, { fieldSelector: `spec.nodeName=${opts.nodeName}`, clock, log });
@@ -152,6 +170,7 @@ async function startRuntimeAgent(opts: NodeAgentOptions): Promise<RunningAgent> 
           await runtime.removePodSandbox(sb.id);
         }
       }
+      await proxy?.stop();
       await heartbeat.stop();
       await recorder.stop();
       await node.close();

@@ -1,7 +1,7 @@
 // The containerd runtime of the node agent, as k3s's agent sets it up: its own containerd (or an
 // existing CRI socket), the air-gap images imported before anything pulls, the CRI client, the
 // kubelet's image manager, and — once the Node has a pod CIDR — the pod network.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../api/log.js';
 import type { StoredObject } from '../api/types.js';
@@ -11,6 +11,10 @@ import { startContainerd, type ContainerdSupervisor } from './runtime/cri/contai
 import { createCriRuntime } from './runtime/cri/index.js';
 import { importAirgapImages, socketPath } from './images/airgap.js';
 import { ImagePuller } from './images/puller.js';
+import { nodeStatusImages, startImageGC, statfsImageFs } from './images/index.js';
+import { containerdPaths } from './runtime/cri/containerd/config.js';
+import { realClock } from '../client/clock.js';
+import { readHostResolvConf } from './pods/dns.js';
 import { nodesRef, setupPodNetwork, type PodNetwork } from './network/index.js';
 
 /** Where Debian and upstream put the CNI plugins. */
@@ -23,14 +27,6 @@ export function findCniBinDir(dirs = cniBinDirs): string {
 export const defaultNodeNetwork: NodeNetworkOptions = {
   clusterCidr: '10.42.0.0/16', serviceCidr: '10.43.0.0/16', clusterDns: ['10.43.0.10'], clusterDomain: 'cluster.local',
 };
-
-function hostResolvConf(): string | undefined {
-  try {
-    return readFileSync('/etc/resolv.conf', 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 export interface ContainerdNodeRuntime extends NodeRuntime {
   /** The pod network, once afterRegister has run. */
@@ -73,12 +69,28 @@ export async function openContainerdRuntime(opts: NodeAgentOptions, address: str
     const cri = await createCriRuntime({ endpoint: socketPath(endpoint), log, nodeIPs: [address] });
     cleanups.push(() => cri.close());
     let network: PodNetwork | undefined;
+    // Image garbage collection at the kubelet's thresholds (85 % / 80 % of the image filesystem),
+    // and the node's image list for status.images, refreshed on the same cadence.
+    const gc = startImageGC({
+      images: cri.images, runtime: cri.runtime, fsStats: () => statfsImageFs(containerdPaths(opts.dataDir).root),
+      pauseImage, clock: realClock, log: log.child('image-gc'),
+    });
+    cleanups.push(async () => gc.stop());
+    let images: unknown[] | undefined;
+    const refreshImages = () => nodeStatusImages(cri.images).then((list) => { images = list; }, (e) => log.debug('could not list images', { err: e }));
+    await refreshImages();
+    const imagesTimer = setInterval(() => void refreshImages(), 30_000);
+    imagesTimer.unref();
+    cleanups.push(async () => clearInterval(imagesTimer));
+    // dnsPolicy Default: the host's resolver, unless it is a loopback-only stub pods cannot reach.
+    const hostResolvConf = await readHostResolvConf((m, f) => log.warn(m, f));
     return {
       name: 'containerd', runtime: cri.runtime, images: cri.images, hostProcessMounts: false, supervisor,
       podNetwork: () => network,
+      nodeStatus: () => (images ? { images } : {}),
       podContext: ({ secret, clock }) => ({
         imagePuller: new ImagePuller({ images: cri.images, secret, clock, log: log.child('images') }),
-        clusterDns: net.clusterDns, clusterDomain: net.clusterDomain, hostResolvConf: hostResolvConf(),
+        clusterDns: net.clusterDns, clusterDomain: net.clusterDomain, hostResolvConf,
       }),
       async afterRegister(client, signal) {
         network = await setupPodNetwork({

@@ -156,6 +156,10 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
       log.info('node agent started', { runtime: options.runtime, nodes: agent.nodeNames.length <= 3 ? agent.nodeNames.join(',') : `${agent.nodeNames.length} nodes`, ms: Math.round(clock() - t) });
     }
 
+    const { startClusterNetworking } = await import('./network.js');
+    const networking = await startClusterNetworking({ options, transport: apiServer.inProcessTransport(), apiPort: port, log });
+    cleanups.push({ what: 'stop cluster networking', run: () => networking.stop() });
+
     // Written only now, so a client that finds the file finds a serving, ready API (k3s does the same).
     writeKubeconfig(options.writeKubeconfig, { server: url, caCert: pki.serverCA.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }, options.writeKubeconfigMode);
     const timings: StartupTimings = { bootMs, pkiMs, storeMs, listenMs, readyMs, sinceProcessStartMs: clock() };

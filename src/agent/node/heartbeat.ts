@@ -28,6 +28,8 @@ export interface NodeHeartbeatOptions {
   slots?: number;
   concurrency?: number;
   pressure?: (node: NodeIdentity) => PressureChecks;
+  /** More status fields to post with each update (e.g. `images`, from the runtime). */
+  extraStatus?: (node: NodeIdentity) => Record<string, unknown>;
 }
 
 interface NodeState {
@@ -81,12 +83,12 @@ export class NodeHeartbeat {
       const created = await this.nodesApi.create(undefined, nodeObject(st.id, conditions));
       st.nodeUID = created.metadata.uid;
       // The create path may drop status (as upstream's node strategy does); post it separately.
-      await this.nodesApi.patch(undefined, st.id.name, 'merge', { status: nodeStatus(st.id, conditions) }, { subresource: 'status' });
+      await this.nodesApi.patch(undefined, st.id.name, 'merge', { status: { ...nodeStatus(st.id, conditions), ...this.opts.extraStatus?.(st.id) } }, { subresource: 'status' });
     } catch (e) {
       if (!isAlreadyExists(e)) throw e;
       const cur = await this.nodesApi.patch(undefined, st.id.name, 'merge', { metadata: { labels: nodeLabels(st.id), annotations: nodeAnnotations(st.id) } });
       st.nodeUID = cur.metadata.uid;
-      await this.nodesApi.patch(undefined, st.id.name, 'merge', { status: nodeStatus(st.id, conditions) }, { subresource: 'status' });
+      await this.nodesApi.patch(undefined, st.id.name, 'merge', { status: { ...nodeStatus(st.id, conditions), ...this.opts.extraStatus?.(st.id) } }, { subresource: 'status' });
     }
     st.conditions = conditions;
     st.lastStatusAt = now;
@@ -117,7 +119,7 @@ export class NodeHeartbeat {
     const due = now - st.lastStatusAt >= (this.opts.statusIntervalMs ?? 60_000);
     if (!due && !conditionsChanged(st.conditions, conditions)) return;
     try {
-      await this.nodesApi.patch(undefined, st.id.name, 'merge', { status: nodeStatus(st.id, conditions) }, { subresource: 'status' });
+      await this.nodesApi.patch(undefined, st.id.name, 'merge', { status: { ...nodeStatus(st.id, conditions), ...this.opts.extraStatus?.(st.id) } }, { subresource: 'status' });
     } catch (e) {
       if (!isNotFound(e)) throw e;
       // Someone deleted the Node: register it again, as the kubelet does.
