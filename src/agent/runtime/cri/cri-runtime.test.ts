@@ -12,6 +12,7 @@ import { createLogger } from '../../../api/log.js';
 import type { ContainerConfig, PodSandboxConfig } from '../types.js';
 import { BUSYBOX, ECHO, POD_SUBNET_PREFIX, ContainerdFixture, containerdUnavailable } from './testing/containerd-fixture.js';
 import { ContainerConfigRefusedError, createCriRuntime, type CriContainerRuntime } from './index.js';
+import { RegistryFixture, registryUnavailable } from './testing/registry-fixture.js';
 
 const skip = containerdUnavailable();
 const log = createLogger({ level: 'warn' });
@@ -195,6 +196,37 @@ describe.skipIf(skip !== undefined)(`CRI runtime on containerd${skip ? ` (skippe
       const st = await until(async () => cri.runtime.containerStatus(id).catch(() => undefined), 10_000);
       expect(st.state).toBe('running');
       expect((await cri.runtime.execSync(id, ['true'], 5000)).exitCode).toBe(0);
+    });
+  });
+
+  describe.skipIf(registryUnavailable() !== undefined)('image pulls from a registry with basic auth', () => {
+    let cri: CriContainerRuntime;
+    let registry: RegistryFixture;
+    const image = 'kites/busybox:1';
+    beforeAll(async () => {
+      registry = await RegistryFixture.start({
+        dir: fixture.dir, netns: fixture.netns, username: 'puller', password: 's3cret', archive: join(fixture.dir, 'busybox.tar'), image,
+      });
+      cri = await open();
+    });
+    afterAll(async () => {
+      await cri?.close();
+      await registry?.stop();
+    });
+
+    it('refuses an anonymous pull with the registry message, then pulls with credentials', async () => {
+      const ref = `${registry.host}/${image}`;
+      await expect(cri.images.pullImage({ image: ref })).rejects.toThrow(/401 Unauthorized|authorization failed|unauthorized/i);
+      const id = await cri.images.pullImage({ image: ref }, { username: 'puller', password: 's3cret', serverAddress: registry.host });
+      expect(id).toMatch(/^sha256:/);
+      const st = await cri.images.imageStatus({ image: ref });
+      expect(st?.repoTags).toContain(ref);
+      expect(st?.repoDigests.some((d) => d.startsWith(`${registry.host}/kites/busybox@sha256:`))).toBe(true);
+      await cri.images.removeImage({ image: ref });
+      expect(await cri.images.imageStatus({ image: ref })).toBeUndefined();
+      // the docker config `auth` form (base64 user:password)
+      expect(await cri.images.pullImage({ image: ref }, { auth: Buffer.from('puller:s3cret').toString('base64') })).toBe(id);
+      await expect(cri.images.pullImage({ image: `${registry.host}/kites/busybox:nope` }, { username: 'puller', password: 's3cret' })).rejects.toThrow(/not found/);
     });
   });
 });

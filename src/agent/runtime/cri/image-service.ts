@@ -7,6 +7,16 @@ import { imageInfo, type CriImage } from './status-mapping.js';
 /** How long a pull may take (the kubelet sets no deadline on PullImage; a large image over a slow link takes minutes). */
 const PULL_TIMEOUT_MS = 30 * 60 * 1000;
 
+/**
+ * containerd 1.6 parses server_address as a URL and uses the credentials only when its host is the
+ * image's registry: a docker config key such as `registry:5000` would fail to parse, so a bare
+ * host gets a scheme.
+ */
+function serverURL(address: string | undefined): string {
+  if (!address) return '';
+  return address.includes('://') ? address : `https://${address.replace(/\/+$/, '')}`;
+}
+
 export interface ImageFsInfo { usedBytes: number; totalBytes?: number; mountpoint?: string }
 
 export class CriImageService implements ImageService {
@@ -16,7 +26,7 @@ export class CriImageService implements ImageService {
     const req: Record<string, unknown> = { image: { image: image.image } };
     if (auth) {
       req.auth = {
-        username: auth.username ?? '', password: auth.password ?? '', auth: auth.auth ?? '', server_address: auth.serverAddress ?? '',
+        username: auth.username ?? '', password: auth.password ?? '', auth: auth.auth ?? '', server_address: serverURL(auth.serverAddress),
         identity_token: auth.identityToken ?? '', registry_token: auth.registryToken ?? '',
       };
     }
