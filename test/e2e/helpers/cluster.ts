@@ -78,6 +78,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Run the ingress controller (off by default: tests share ports 80/443). */
   ingress?: boolean;
+  /** Run the service proxy (off by default: as root it binds Service IPs on the host). */
+  proxy?: boolean;
 }
 
 /** Spawns `bin/kites server` and resolves once /readyz answers ok (rejects with the server output otherwise). */
@@ -86,10 +88,15 @@ export async function startTestCluster(opts: StartOptions = {}): Promise<TestClu
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), tempPrefix));
   const ownDataDir = dirname(dataDir) === tmpdir() && basename(dataDir).startsWith(tempPrefix);
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
-  // Tests run clusters side by side: the process runtime and no ingress on :80/:443 unless a test
-  // asks (a later --runtime wins; --disable only adds).
+  // Tests run clusters side by side: the process runtime, no ingress on :80/:443 and no service
+  // proxy unless a test asks (a later --runtime wins; --disable only adds).
   const userArgs = opts.args ?? [];
-  const defaults = [...(userArgs.includes('--runtime') ? [] : ['--runtime', 'process']), ...(opts.ingress ? [] : ['--disable', 'ingress'])];
+  // The service proxy binds Service IPs on the host as root: one cluster at a time may run it.
+  const defaults = [
+    ...(userArgs.includes('--runtime') ? [] : ['--runtime', 'process']),
+    ...(opts.ingress ? [] : ['--disable', 'ingress']),
+    ...(opts.proxy || userArgs.includes('--proxy-mode') ? [] : ['--disable-kube-proxy']),
+  ];
   const child = spawnServer(['--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', '--write-kubeconfig', kubeconfig, ...defaults, ...userArgs], opts.env);
 
   let stopped: Promise<number | null> | undefined;
