@@ -41,6 +41,8 @@ export interface StartServiceProxyOptions {
    * this process's network namespace). Default: on, unless `netns` is set.
    */
   healthCheck?: false | { bindAddress?: string };
+  /** iptables mode: how often to check that nobody flushed the tables (default 30 s). */
+  iptablesMonitorIntervalMs?: number;
   /** On stop, remove the installed rules (kube-proxy leaves them, so traffic flows across restarts). */
   cleanup?: boolean;
   clock?: Clock;
@@ -61,8 +63,8 @@ function isUserspaceModule(m: unknown): m is UserspaceModule {
   return typeof m === 'object' && m !== null && typeof (m as { startUserspaceProxier?: unknown }).startUserspaceProxier === 'function';
 }
 
-async function startMode(name: ProxyModeName, model: ProxyModel, opts: ProxyModeOptions): Promise<ProxyMode> {
-  if (name === 'iptables') return startIptablesProxier(opts);
+async function startMode(name: ProxyModeName, model: ServiceProxyTracker, opts: ProxyModeOptions, monitorIntervalMs?: number): Promise<ProxyMode> {
+  if (name === 'iptables') return startIptablesProxier({ ...opts, requestFullSync: () => model.requestSync(true), monitorIntervalMs });
   // Imported lazily: the userspace mode is another module with its own dependencies.
   const specifier = './userspace/index.js';
   let mod: unknown;
@@ -95,7 +97,7 @@ export async function startServiceProxy(opts: StartServiceProxyOptions): Promise
   });
   const dataPath = await startMode(opts.mode, tracker, {
     nodeName: opts.nodeName, nodeIPs: opts.nodeIPs, clusterCidr: opts.clusterCidr, netns: opts.netns, log,
-  });
+  }, opts.iptablesMonitorIntervalMs);
   const healthOpts = opts.healthCheck ?? (opts.netns ? false : {});
   const health = healthOpts ? new ServiceHealthServer({ log, bindAddress: healthOpts.bindAddress }) : undefined;
   const mode: ProxyMode = {

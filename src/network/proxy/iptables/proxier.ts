@@ -5,7 +5,9 @@
 import { runHostCommand } from '../../host/command.js';
 import { writeSysctl } from '../../host/links.js';
 import type { ProxyMode, ProxyModeOptions, ProxyState } from '../model.js';
+import type { Clock } from '../../../client/clock.js';
 import { isServiceChainName } from './chain-names.js';
+import { IptablesMonitor } from './monitor.js';
 import { chainsInSave, planRestore } from './restore.js';
 import { buildRules, chains, filterTopChains, natTopChains, type RuleOptions } from './rules.js';
 
@@ -18,6 +20,10 @@ export interface IptablesProxierOptions extends ProxyModeOptions {
   masqueradeMark?: string;
   /** Skip setting net.ipv4.conf.all.route_localnet=1 (NodePorts on 127.0.0.1 then do not work). */
   skipSysctls?: boolean;
+  /** Called when the tables were flushed behind our back; given, a canary monitor runs. */
+  requestFullSync?: () => void;
+  monitorIntervalMs?: number;
+  clock?: Clock;
 }
 
 interface JumpRule { table: 'filter' | 'nat'; from: string; to: string; comment?: string; extra?: string[] }
@@ -50,6 +56,7 @@ export class IptablesProxier implements ProxyMode {
   private written?: Map<string, string>;
   private readonly run: IptablesRunner;
   private readonly ruleOptions: RuleOptions;
+  private monitor?: IptablesMonitor;
   /** Last sync's counts, for logs and tests. */
   lastSync?: { full: boolean; changedChains: number; deletedChains: number; bytes: number };
 
@@ -71,6 +78,14 @@ export class IptablesProxier implements ProxyMode {
       await this.run('iptables-save', ['-t', 'nat']);
     } catch (err) {
       throw new Error(`iptables proxy mode needs iptables-save/iptables-restore with the nat table (${(err as Error).message})`, { cause: err });
+    }
+    const requestFullSync = this.options.requestFullSync;
+    if (requestFullSync) {
+      this.monitor = new IptablesMonitor({
+        run: this.run, onFlushed: () => { this.written = undefined; requestFullSync(); },
+        intervalMs: this.options.monitorIntervalMs, clock: this.options.clock, log: this.options.log,
+      });
+      await this.monitor.start();
     }
   }
 
@@ -105,7 +120,11 @@ export class IptablesProxier implements ProxyMode {
   }
 
   async stop(opts: { cleanup?: boolean } = {}): Promise<void> {
-    if (opts.cleanup) await this.cleanup();
+    this.monitor?.stop();
+    if (opts.cleanup) {
+      await this.cleanup();
+      await this.monitor?.removeCanaries();
+    }
   }
 
   /** Removes every rule and chain this mode installs (upstream CleanupLeftovers). */
