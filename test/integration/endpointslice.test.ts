@@ -92,6 +92,12 @@ describe('endpointslice and endpoints controllers', () => {
     }]);
     expect(ep.metadata?.labels).toEqual({ team: 'a' });
 
+    // Settled: no rewrites while nothing changes (our own writes come back as no-op syncs).
+    const rvs = async () => [...(await slicesOf('web')).map((x) => x.metadata.resourceVersion), (await t.client.resource<EndpointsObject>(epRef).get('default', 'web')).metadata.resourceVersion];
+    const before = await rvs();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await rvs()).toEqual(before);
+
     // b becomes ready: updated in place, same slice.
     await setReady(await t.client.resource<PodObject>(podsRef).get('default', 'b'), '10.42.0.6', true);
     const after = await slicesUntil('web', (x) => allEndpoints(x).every((e) => e.conditions?.ready), 'b ready');
