@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/api/log.js';
 import type { StoredObject } from '../../src/api/types.js';
+import { InformerFactory } from '../../src/client/informer-factory.js';
 import { startClusterDns, type ClusterDns } from '../../src/network/dns/index.js';
 import { query } from '../../src/network/dns/test-client.js';
 import { startTestApi, type TestApi } from './harness.js';
@@ -154,6 +155,21 @@ describe('cluster DNS server', () => {
       expect((await query(at, p, 'web.default.svc.cluster.local', 'A')).rcode).toBe('NOERROR');
     } finally {
       await lonely.stop();
+    }
+  });
+
+  it('runs on a shared InformerFactory that its owner starts', async () => {
+    const factory = new InformerFactory(t.client, { log: silentLogger });
+    const abort = new AbortController();
+    factory.start(abort.signal);
+    const shared = await startClusterDns({ informers: factory, clusterDomain: 'cluster.local', listen: [{ address: at, port: 0 }], upstreams: [], log: silentLogger });
+    try {
+      expect(shared.ready()).toBe(true);
+      expect((await query(at, shared.addresses()[0]!.port, 'web.default.svc.cluster.local', 'A')).answers).toMatchObject([{ data: '10.43.7.7' }]);
+    } finally {
+      await shared.stop();
+      abort.abort();
+      await factory.stop();
     }
   });
 

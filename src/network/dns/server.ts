@@ -22,7 +22,7 @@ import { nameserversFromResolvConf, parseUpstream, type Upstream } from './upstr
 import { defaultEdnsUdpSize } from './wire.js';
 
 export interface ClusterDnsOptions {
-  /** Where to watch Services and EndpointSlices: an API transport, or a shared InformerFactory. */
+  /** Where to watch Services and EndpointSlices: an API transport, or a shared InformerFactory (its owner starts and stops it). */
   transport?: RestTransport;
   informers?: InformerFactory;
   clusterDomain: string;
@@ -115,8 +115,9 @@ export async function startClusterDns(opts: ClusterDnsOptions): Promise<ClusterD
     await stop();
     throw e;
   }
+  // A shared factory is started (and stopped) by its owner; informers asked for after its start
+  // start at once.
   if (ownFactory) factory.start(abort.signal);
-  else { services.start(abort.signal); slices.start(abort.signal); }
 
   const syncTimeoutMs = opts.syncTimeoutMs ?? 5000;
   const syncedNow = Promise.all([services.waitForSync(abort.signal), slices.waitForSync(abort.signal)]).then(([a, b]) => {
