@@ -11,11 +11,13 @@
 // decided by the proxy model, the same for every mode).
 import type { Logger } from '../../../api/log.js';
 import { realClock, type Clock } from '../../../client/clock.js';
-import { deleteLink, ensureAddress, ensureDummyLink, linkAddresses, removeAddress } from '../../host/index.js';
+import { deleteLink, ensureAddress, linkAddresses, removeAddress } from '../../host/index.js';
+import { ensureVIPLink } from './vip-link.js';
 import type { EndpointInfo, ProxyMode, ProxyState, ServicePortEntry } from '../model.js';
 import { backendKey, RoundRobinBalancer } from './load-balancer.js';
 import { TcpProxySocket } from './tcp-proxy.js';
 import { UdpProxySocket } from './udp-proxy.js';
+import { localSockets, netnsSockets, type SocketFactory } from './sockets.js';
 
 export type ClusterIPMode = 'link' | 'bind' | 'skip';
 
@@ -37,6 +39,8 @@ export interface UserspaceProxierOptions {
   udpIdleTimeoutMs?: number;
   dialTimeoutsMs?: number[];
   clock?: Pick<Clock, 'now'>;
+  /** Where sockets are opened (default: here, or inside `netns` when it is set). */
+  sockets?: SocketFactory;
 }
 
 type Category = 'internal' | 'external';
@@ -68,6 +72,7 @@ export class UserspaceProxier implements ProxyMode {
   private readonly listeners = new Map<string, { spec: ListenerSpec; socket: ProxySocket }>();
   private loggedNoRoot = false;
   private linkReady = false;
+  private sockets?: Promise<SocketFactory>;
 
   constructor(private readonly opts: UserspaceProxierOptions) {
     this.log = opts.log.child('proxy-userspace');
@@ -89,17 +94,22 @@ export class UserspaceProxier implements ProxyMode {
       const external = this.balancer(`${info.key}/${protocol}|external`, entry, entry.externalEndpoints, timeout);
       liveBalancers.add(internal).add(external);
       const add = (address: string, port: number, balancer: string) => {
+        // TCP without a usable endpoint: no listener, so connects are refused at once (the
+        // iptables mode's REJECT), instead of being accepted and closed.
+        if (protocol === 'TCP' && this.balancers.get(balancer)!.balancer.size === 0) return;
         const key = `${protocol}|${address}|${port}|${balancer}`;
         wanted.set(key, { key, protocol, address, port, balancer });
       };
-      for (const ip of info.clusterIPs) vips.add(ip);
+      // IPVS-style: external and load-balancer IPs go on the link too, so traffic routed to this
+      // node for them is delivered to the listeners.
+      for (const ip of [...info.clusterIPs, ...info.externalIPs, ...info.loadBalancerIPs]) vips.add(ip);
       if (this.clusterIPMode !== 'skip' && !servedByItsOwnVIP(entry)) {
         for (const ip of info.clusterIPs) add(ip, info.port, internal);
       }
       if (info.nodePort) for (const ip of new Set([...this.opts.nodeIPs, '127.0.0.1'])) add(ip, info.nodePort, external);
       for (const ip of new Set([...info.externalIPs, ...info.loadBalancerIPs])) add(ip, info.port, external);
     }
-    if (this.clusterIPMode === 'skip' && vips.size > 0 && !this.loggedNoRoot) {
+    if (this.clusterIPMode === 'skip' && state.servicePorts.size > 0 && !this.loggedNoRoot) {
       this.loggedNoRoot = true;
       this.log.info('not root: ClusterIPs are not served by the userspace proxy (node ports and external IPs are)');
     }
@@ -108,7 +118,9 @@ export class UserspaceProxier implements ProxyMode {
     for (const [key, l] of this.listeners) {
       if (!wanted.has(key)) {
         this.listeners.delete(key);
-        await l.socket.close();
+        // Connections to endpoints that still exist (terminating ones) are left to finish.
+        const existing = this.balancers.get(l.spec.balancer)?.existing;
+        await l.socket.close((k) => existing?.has(k) ?? false);
       }
     }
     for (const k of [...this.balancers.keys()]) if (!liveBalancers.has(k)) this.balancers.delete(k);
@@ -125,7 +137,14 @@ export class UserspaceProxier implements ProxyMode {
     const all = [...this.listeners.values()];
     this.listeners.clear();
     await Promise.all(all.map((l) => l.socket.close()));
+    if (this.sockets) await (await this.sockets).close();
+    this.sockets = undefined;
     if (opts.cleanup && this.clusterIPMode === 'link') await deleteLink(this.vipLink, { netns: this.opts.netns });
+  }
+
+  private socketFactory(): Promise<SocketFactory> {
+    this.sockets ??= this.opts.sockets ? Promise.resolve(this.opts.sockets) : this.opts.netns ? netnsSockets(this.opts.netns) : Promise.resolve(localSockets());
+    return this.sockets;
   }
 
   /** The addresses being listened on, as `PROTO address:port` (diagnostics and tests). */
@@ -144,9 +163,10 @@ export class UserspaceProxier implements ProxyMode {
 
   private async open(spec: ListenerSpec): Promise<void> {
     const entry = () => this.balancers.get(spec.balancer)!.balancer;
+    const sockets = await this.socketFactory();
     const socket: ProxySocket = spec.protocol === 'TCP'
-      ? new TcpProxySocket({ address: spec.address, port: spec.port, balancer: entry, log: this.log, dialTimeoutsMs: this.opts.dialTimeoutsMs })
-      : new UdpProxySocket({ address: spec.address, port: spec.port, balancer: entry, log: this.log, idleTimeoutMs: this.opts.udpIdleTimeoutMs ?? 30_000 });
+      ? new TcpProxySocket({ sockets, address: spec.address, port: spec.port, balancer: entry, log: this.log, dialTimeoutsMs: this.opts.dialTimeoutsMs })
+      : new UdpProxySocket({ sockets, address: spec.address, port: spec.port, balancer: entry, log: this.log, idleTimeoutMs: this.opts.udpIdleTimeoutMs ?? 30_000 });
     try {
       await socket.listen();
       this.listeners.set(spec.key, { spec, socket });
@@ -161,7 +181,8 @@ export class UserspaceProxier implements ProxyMode {
   private async syncVIPs(vips: Set<string>): Promise<void> {
     const o = { netns: this.opts.netns };
     if (!this.linkReady) {
-      await ensureDummyLink(this.vipLink, o);
+      const kind = await ensureVIPLink(this.vipLink, o);
+      if (kind !== 'dummy') this.log.info('no dummy link driver in this kernel; service VIPs are on an empty bridge', { link: this.vipLink });
       this.linkReady = true;
     }
     const have = new Set(await linkAddresses(this.vipLink, o));

@@ -4,12 +4,14 @@
 // moves on to the next endpoint; with no endpoint the client connection is closed at once.
 import net from 'node:net';
 import type { Logger } from '../../../api/log.js';
-import { backendKey, type Backend, type RoundRobinBalancer } from './load-balancer.js';
+import { backendKey, type RoundRobinBalancer } from './load-balancer.js';
+import type { SocketFactory } from './sockets.js';
 
 /** Upstream's endpointDialTimeout: one attempt per entry. */
 export const endpointDialTimeoutsMs = [250, 500, 1000, 2000];
 
 export interface ProxySocketOptions {
+  sockets: SocketFactory;
   address: string;
   port: number;
   balancer: () => RoundRobinBalancer;
@@ -29,17 +31,11 @@ export class TcpProxySocket {
 
   constructor(private readonly opts: ProxySocketOptions) {}
 
-  listen(): Promise<void> {
-    const server = net.createServer({ pauseOnConnect: true }, (c) => void this.accept(c));
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: this.opts.address, port: this.opts.port, exclusive: true }, () => {
-        server.off('error', reject);
-        server.on('error', (err) => this.opts.log.warn('proxy listener failed', { address: this.where(), err }));
-        this.server = server;
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    const server = await this.opts.sockets.listenTcp(this.opts.address, this.opts.port);
+    server.on('connection', (c: net.Socket) => { c.pause(); void this.accept(c); });
+    server.on('error', (err) => this.opts.log.warn('proxy listener failed', { address: this.where(), err }));
+    this.server = server;
   }
 
   /** Closes connections whose endpoint `keep` no longer accepts. */
@@ -52,10 +48,11 @@ export class TcpProxySocket {
     }
   }
 
-  async close(): Promise<void> {
+  /** Stops listening; open connections whose endpoint `keep` accepts stay up. */
+  async close(keep: (backend: string) => boolean = () => false): Promise<void> {
     const s = this.server;
     this.server = undefined;
-    this.closeConnections(() => false);
+    this.closeConnections(keep);
     if (s) await new Promise<void>((r) => s.close(() => r()));
   }
 
@@ -71,7 +68,7 @@ export class TcpProxySocket {
       if (client.destroyed) return;
       const backend = this.opts.balancer().next(clientIP, attempt > 0);
       if (!backend) break;
-      const upstream = await dial(backend, timeouts[attempt]!);
+      const upstream = await this.opts.sockets.connectTcp(backend.ip, backend.port, timeouts[attempt]!);
       if (!upstream) {
         this.opts.log.debug('endpoint dial failed; trying the next one', { service: this.where(), endpoint: backendKey(backend), attempt });
         continue;
@@ -100,22 +97,8 @@ export class TcpProxySocket {
     };
     client.on('close', () => { upstream.destroy(); done(); });
     upstream.on('close', () => { client.destroy(); done(); });
+    upstream.setNoDelay(true);
     client.resume();
+    upstream.resume();
   }
-}
-
-function dial(b: Backend, timeoutMs: number): Promise<net.Socket | undefined> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: b.ip, port: b.port });
-    const timer = setTimeout(() => { s.destroy(); resolve(undefined); }, timeoutMs);
-    s.once('connect', () => {
-      clearTimeout(timer);
-      s.setNoDelay(true);
-      resolve(s);
-    });
-    s.once('error', () => {
-      clearTimeout(timer);
-      resolve(undefined);
-    });
-  });
 }

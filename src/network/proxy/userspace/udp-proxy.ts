@@ -6,8 +6,10 @@
 import dgram from 'node:dgram';
 import type { Logger } from '../../../api/log.js';
 import { backendKey, type RoundRobinBalancer } from './load-balancer.js';
+import type { SocketFactory } from './sockets.js';
 
 export interface UdpProxySocketOptions {
+  sockets: SocketFactory;
   address: string;
   port: number;
   balancer: () => RoundRobinBalancer;
@@ -16,7 +18,9 @@ export interface UdpProxySocketOptions {
 }
 
 interface Session {
-  socket: dgram.Socket;
+  socket?: dgram.Socket;
+  /** Datagrams that came before the session's socket was ready. */
+  queued: Buffer[];
   backend: string;
   ip: string;
   port: number;
@@ -29,18 +33,11 @@ export class UdpProxySocket {
 
   constructor(private readonly opts: UdpProxySocketOptions) {}
 
-  listen(): Promise<void> {
-    const socket = dgram.createSocket({ type: 'udp4', reuseAddr: false });
-    return new Promise((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind({ address: this.opts.address, port: this.opts.port, exclusive: true }, () => {
-        socket.off('error', reject);
-        socket.on('error', (err) => this.opts.log.warn('proxy listener failed', { address: this.where(), err }));
-        socket.on('message', (msg, rinfo) => this.forward(msg, rinfo));
-        this.socket = socket;
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    const socket = await this.opts.sockets.bindUdp(this.opts.address, this.opts.port);
+    socket.on('error', (err) => this.opts.log.warn('proxy listener failed', { address: this.where(), err }));
+    socket.on('message', (msg, rinfo) => this.forward(msg, rinfo));
+    this.socket = socket;
   }
 
   closeConnections(keep: (backend: string) => boolean): void {
@@ -51,6 +48,7 @@ export class UdpProxySocket {
     return this.sessions.size;
   }
 
+  /** Unbinds; every session ends (replies could no longer be sent from the service address). */
   async close(): Promise<void> {
     this.closeConnections(() => false);
     const s = this.socket;
@@ -67,24 +65,36 @@ export class UdpProxySocket {
     let s = this.sessions.get(client);
     if (!s) {
       const backend = this.opts.balancer().next(rinfo.address);
-      if (!backend) return; // no endpoint: the datagram is dropped (iptables mode REJECTs)
-      const sock = dgram.createSocket('udp4');
-      const session: Session = { socket: sock, backend: backendKey(backend), ip: backend.ip, port: backend.port, timer: undefined };
-      sock.on('error', (err) => {
-        this.opts.log.debug('UDP session failed', { service: this.where(), endpoint: session.backend, err });
-        this.end(client, session);
-      });
-      // Unconnected socket: replies are accepted from the endpoint's address only.
-      sock.on('message', (reply, from) => {
-        if (from.address !== backend.ip || from.port !== backend.port) return;
-        this.touch(client, session);
-        this.socket?.send(reply, rinfo.port, rinfo.address);
-      });
+      if (!backend) return; // no endpoint: the datagram is dropped
+      const session: Session = { queued: [], backend: backendKey(backend), ip: backend.ip, port: backend.port, timer: undefined };
       this.sessions.set(client, session);
       s = session;
+      this.opts.sockets.udpClient().then((sock) => {
+        if (this.sessions.get(client) !== session) return void sock.close();
+        session.socket = sock;
+        sock.on('error', (err) => {
+          this.opts.log.debug('UDP session failed', { service: this.where(), endpoint: session.backend, err });
+          this.end(client, session);
+        });
+        // Replies are accepted from the endpoint's address only.
+        sock.on('message', (reply, from) => {
+          if (from.address !== backend.ip || from.port !== backend.port) return;
+          this.touch(client, session);
+          this.socket?.send(reply, rinfo.port, rinfo.address);
+        });
+        for (const m of session.queued.splice(0)) this.send(session, m);
+      }, (err: unknown) => {
+        this.opts.log.debug('UDP session socket failed', { service: this.where(), err });
+        this.end(client, session);
+      });
     }
     this.touch(client, s);
-    s.socket.send(msg, s.port, s.ip, (err) => { if (err) this.opts.log.debug('UDP send failed', { service: this.where(), err }); });
+    if (s.socket) this.send(s, msg);
+    else if (s.queued.length < 64) s.queued.push(msg);
+  }
+
+  private send(s: Session, msg: Buffer): void {
+    s.socket!.send(msg, s.port, s.ip, (err) => { if (err) this.opts.log.debug('UDP send failed', { service: this.where(), err }); });
   }
 
   private touch(client: string, s: Session): void {
@@ -97,6 +107,6 @@ export class UdpProxySocket {
     clearTimeout(s.timer);
     if (this.sessions.get(client) !== s) return;
     this.sessions.delete(client);
-    try { s.socket.close(); } catch { /* already closed */ }
+    try { s.socket?.close(); } catch { /* already closed */ }
   }
 }
