@@ -88,7 +88,9 @@ export class ContainerRunner {
         annotations: {}, resources: c.resources as Record<string, unknown> | undefined, securityContext: c.securityContext as Record<string, unknown> | undefined,
       }, this.h.sandboxConfig());
     } catch (e) {
-      slot.waiting = { reason: 'CreateContainerError', message: (e as Error).message };
+      // A refused config (runAsNonRoot with a root image) says so through its reason.
+      const reason = (e as { reason?: unknown }).reason === 'CreateContainerConfigError' ? 'CreateContainerConfigError' : 'CreateContainerError';
+      slot.waiting = { reason, message: (e as Error).message };
       this.h.event('Warning', 'Failed', `Error: ${(e as Error).message}`, slot);
       return undefined;
     }
