@@ -99,7 +99,7 @@ class ZoneBuilder {
 
   /** Adds a record (deduplicated). */
   add(rr: ResourceRecord): void {
-    const key = JSON.stringify(rr);
+    const key = recordKey(rr);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.ensure(rr.name).push(rr);
@@ -120,6 +120,19 @@ class ZoneBuilder {
   srv(owner: string, port: number, target: string): void {
     this.add({ name: owner, ttl: this.ttl, type: 'SRV', priority: 0, weight: 0, port, target });
   }
+}
+
+function recordKey(rr: ResourceRecord): string {
+  switch (rr.type) {
+    case 'A': case 'AAAA': return `${rr.name} ${rr.type} ${rr.address}`;
+    case 'CNAME': case 'PTR': case 'NS': return `${rr.name} ${rr.type} ${rr.target}`;
+    case 'SRV': return `${rr.name} SRV ${rr.priority} ${rr.port} ${rr.target}`;
+    default: return JSON.stringify(rr);
+  }
+}
+
+function byKey(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**
@@ -147,7 +160,7 @@ export function buildClusterZone(state: ClusterDnsState, opts: ClusterZoneOption
   b.ensure(`svc.${domain}`);
   b.ensure(`pod.${domain}`);
 
-  const services = [...state.services].sort((x, y) => key(x).localeCompare(key(y)));
+  const services = [...state.services].sort((x, y) => byKey(key(x), key(y)));
   const slicesByService = new Map<string, EndpointSlice[]>();
   for (const slice of state.endpointSlices) {
     const svcName = slice.metadata?.labels?.[serviceNameLabel];
@@ -157,7 +170,7 @@ export function buildClusterZone(state: ClusterDnsState, opts: ClusterZoneOption
     if (list) list.push(slice);
     else slicesByService.set(k, [slice]);
   }
-  for (const list of slicesByService.values()) list.sort((x, y) => (x.metadata?.name ?? '').localeCompare(y.metadata?.name ?? ''));
+  for (const list of slicesByService.values()) list.sort((x, y) => byKey(x.metadata?.name ?? '', y.metadata?.name ?? ''));
 
   // The name server's own address: the kube-dns Service's cluster IPs, as CoreDNS answers for ns.dns.
   const kubeDns = services.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'kube-dns');

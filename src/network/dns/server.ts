@@ -3,6 +3,7 @@
 // cache, prometheus). Services and EndpointSlices come from informers; every change rebuilds
 // the zone, which is swapped in whole, so a query never sees half an update.
 import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import type { Registry } from 'prom-client';
@@ -81,21 +82,31 @@ export async function startClusterDns(opts: ClusterDnsOptions): Promise<ClusterD
   let zone: CompiledZone | undefined;
   let synced = false;
   let rebuildScheduled = false;
+  let rebuildTimer: NodeJS.Timeout | undefined;
+  let lastRebuildEnd = 0;
+  let lastRebuildMs = 0;
   const rebuild = () => {
     rebuildScheduled = false;
-    if (!synced) return;
-    const t0 = now();
+    rebuildTimer = undefined;
+    if (!synced || abort.signal.aborted) return;
+    const t0 = performance.now();
     zone = new CompiledZone(buildClusterZone(
       { services: services.lister.list() as unknown as Service[], endpointSlices: slices.lister.list() as unknown as EndpointSlice[] },
       { domain: opts.clusterDomain, ttl, serial: Math.floor(now() / 1000) },
     ));
-    log.trace('zone rebuilt', { names: zone.zone.names.size, ms: now() - t0 });
+    lastRebuildMs = performance.now() - t0;
+    lastRebuildEnd = performance.now();
+    log.trace('zone rebuilt', { names: zone.zone.names.size, ms: Math.round(lastRebuildMs) });
   };
-  // Bursts of events (a re-list, a rollout) coalesce into one rebuild on the next turn.
+  // Bursts of events (a re-list, a rollout) coalesce into one rebuild. A rebuild blocks queries
+  // while it runs (big zones take a while), so the next one waits at least 4x as long as the last
+  // took: under constant churn queries still get four fifths of the time.
   const schedule = () => {
     if (rebuildScheduled || abort.signal.aborted) return;
     rebuildScheduled = true;
-    setImmediate(rebuild);
+    const wait = Math.min(2000, lastRebuildEnd + 4 * lastRebuildMs - performance.now());
+    if (wait > 1) rebuildTimer = setTimeout(rebuild, wait);
+    else setImmediate(rebuild);
   };
   const handler = { onAdd: schedule, onUpdate: schedule, onDelete: schedule };
   const removers = [services.addEventHandler(handler), slices.addEventHandler(handler)];
@@ -104,6 +115,7 @@ export async function startClusterDns(opts: ClusterDnsOptions): Promise<ClusterD
   const listeners: DnsListener[] = [];
   const stop = async () => {
     abort.abort();
+    clearTimeout(rebuildTimer);
     for (const r of removers) r();
     await Promise.all(listeners.map((l) => l.close()));
     forwarder.close();
