@@ -57,6 +57,27 @@ describe('IptablesProxier', () => {
     expect(p.lastSync!.full).toBe(true);
   });
 
+  it('clears stale UDP conntrack entries after a sync, and stops trying when the tool is missing', async () => {
+    const ipt = fakeIptables();
+    const udp: ServiceObject = { ...svc, spec: { clusterIP: '10.43.0.10', ports: [{ name: 'http', port: 80, protocol: 'UDP' }] } };
+    const udpSlice = (ips: string[]) => ({ ...slice(ips), ports: [{ name: 'http', port: 8080, protocol: 'UDP' }] });
+    let conntrackCalls = 0;
+    const run: IptablesRunner = async (cmd, args, input) => {
+      if (cmd === 'conntrack') {
+        conntrackCalls++;
+        throw new Error('exec of "conntrack" failed: No such file or directory');
+      }
+      return ipt.run(cmd, args, input);
+    };
+    const p = new IptablesProxier({ nodeName: 'n1', nodeIPs: [], log: silentLogger, run, skipSysctls: true });
+    await p.sync(buildProxyState([udp], [udpSlice(['10.42.0.5', '10.42.0.6'])], 'n1'));
+    expect(conntrackCalls).toBe(0);
+    await p.sync(buildProxyState([udp], [udpSlice(['10.42.0.6'])], 'n1', { full: false }));
+    expect(conntrackCalls).toBe(1);
+    await p.sync(buildProxyState([udp], [udpSlice([])], 'n1', { full: false }));
+    expect(conntrackCalls).toBe(1);
+  });
+
   it('cleanup removes the jump rules and our chains', async () => {
     const ipt = fakeIptables();
     const p = new IptablesProxier({ nodeName: 'n1', nodeIPs: [], log: silentLogger, run: ipt.run, skipSysctls: true });

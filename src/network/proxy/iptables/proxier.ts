@@ -7,12 +7,13 @@ import { writeSysctl } from '../../host/links.js';
 import type { ProxyMode, ProxyModeOptions, ProxyState } from '../model.js';
 import type { Clock } from '../../../client/clock.js';
 import { isServiceChainName } from './chain-names.js';
+import { staleUDPConntrackDeletions } from './conntrack.js';
 import { IptablesMonitor } from './monitor.js';
 import { chainsInSave, planRestore } from './restore.js';
 import { buildRules, chains, filterTopChains, natTopChains, type RuleOptions } from './rules.js';
 
 /** Runs an iptables tool (argv without the netns prefix); resolves with stdout. */
-export type IptablesRunner = (cmd: 'iptables' | 'iptables-save' | 'iptables-restore', args: string[], input?: string) => Promise<string>;
+export type IptablesRunner = (cmd: 'iptables' | 'iptables-save' | 'iptables-restore' | 'conntrack', args: string[], input?: string) => Promise<string>;
 
 export interface IptablesProxierOptions extends ProxyModeOptions {
   /** Injected for tests; defaults to the real tools (inside `netns` when given). */
@@ -57,6 +58,8 @@ export class IptablesProxier implements ProxyMode {
   private readonly run: IptablesRunner;
   private readonly ruleOptions: RuleOptions;
   private monitor?: IptablesMonitor;
+  private lastState?: ProxyState;
+  private conntrackMissing = false;
   /** Last sync's counts, for logs and tests. */
   lastSync?: { full: boolean; changedChains: number; deletedChains: number; bytes: number };
 
@@ -102,10 +105,31 @@ export class IptablesProxier implements ProxyMode {
     }
     this.written = plan.written;
     if (full) await this.ensureJumps();
+    await this.clearStaleUDP(this.lastState, state);
+    this.lastState = state;
     this.lastSync = { full, changedChains: plan.changedChains, deletedChains: plan.deletedChains.length, bytes: plan.text.length };
     this.options.log.debug('iptables rules synced', {
       full, servicePorts: state.servicePorts.size, changedChains: plan.changedChains, deletedChains: plan.deletedChains.length,
     });
+  }
+
+  /** Best effort, as upstream: a failed deletion only leaves a flow on its old endpoint until it expires. */
+  private async clearStaleUDP(prev: ProxyState | undefined, next: ProxyState): Promise<void> {
+    if (this.conntrackMissing) return;
+    for (const args of staleUDPConntrackDeletions(prev, next)) {
+      try {
+        await this.run('conntrack', args);
+      } catch (err) {
+        const msg = (err as Error).message;
+        if (/ENOENT|No such file|not found/i.test(msg)) {
+          this.conntrackMissing = true;
+          this.options.log.warn('conntrack tool not found: stale UDP flows to removed endpoints are not cleared', { err: err as Error });
+          return;
+        }
+        // "0 flow entries have been deleted" exits non-zero: nothing to clear.
+        this.options.log.debug('conntrack -D', { args: args.join(' '), err: err as Error });
+      }
+    }
   }
 
   private async ensureJumps(): Promise<void> {
