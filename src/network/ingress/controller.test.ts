@@ -131,6 +131,13 @@ beforeAll(async () => {
       ],
     },
   });
+  await t.client.resource({ group: 'networking.k8s.io', version: 'v1', resource: 'ingressclasses', namespaced: false }).create(undefined, {
+    apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'internal' }, spec: { controller: 'kites.io/ingress' },
+  });
+  await create(ingresses, {
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'internal-class' },
+    spec: { ingressClassName: 'internal', rules: [{ host: 'internal.example.com', http: { paths: [route('/', 'svc-b')] } }] },
+  });
   await create(ingresses, {
     apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'other-class' },
     spec: { ingressClassName: 'nginx', rules: [{ host: 'nginx.example.com', http: { paths: [route('/', 'svc-a')] } }] },
@@ -190,6 +197,8 @@ for (const mode of ['fast path', 'node:http path']) describe(`ingress controller
     expect(JSON.parse((await get('a.example.com', '/exact')).body).name).toBe('b');
     expect(JSON.parse((await get('a.example.com', '/exact/more')).body).name).toMatch(/^a/);
     expect(JSON.parse((await get('x.wild.example.com', '/')).body).name).toBe('b');
+    // Another IngressClass whose controller is kites.io/ingress is served too.
+    expect(JSON.parse((await get('internal.example.com', '/')).body).name).toBe('b');
   });
 
   it('answers 404 for unknown hosts and other classes, 503 without ready endpoints, 502 when the upstream fails', async () => {

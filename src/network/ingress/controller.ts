@@ -4,7 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
-import type { Ingress } from 'kubernetes-types/networking/v1.js';
+import type { Ingress, IngressClass } from 'kubernetes-types/networking/v1.js';
 import type { Node, Secret, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import type { Logger } from '../../api/log.js';
@@ -18,7 +18,7 @@ import { CertificateStore } from './certificates.js';
 import { Forwarder } from './forwarder.js';
 import { serveFastPath, type FastPathOptions } from './fast-path.js';
 import { UpstreamPool } from './upstream-pool.js';
-import { ensureIngressClass, servesIngress } from './ingress-class.js';
+import { ensureIngressClass, ingressClassesRef, ourClassNames, servesIngress } from './ingress-class.js';
 import { RouteTable } from './routing.js';
 import { desiredLoadBalancer, loadBalancerMatches, nodeAddresses } from './status.js';
 
@@ -71,7 +71,12 @@ export async function startIngressController(opts: IngressControllerOptions): Pr
   });
   const certs = new CertificateStore(log);
   let routes = new RouteTable([]);
-  const served = () => ingresses.lister.list().filter((i) => servesIngress(i, className));
+  const classes = factory.informerFor<Obj<IngressClass>>(ingressClassesRef);
+  const ourClasses = () => ourClassNames(classes.lister.list(), className);
+  const served = () => {
+    const ours = ourClasses();
+    return ingresses.lister.list().filter((i) => servesIngress(i, ours));
+  };
   const rebuild = () => {
     const list = served();
     routes = new RouteTable(list);
@@ -91,6 +96,11 @@ export async function startIngressController(opts: IngressControllerOptions): Pr
   slices.addEventHandler(onAny(() => pool.invalidate()));
 
   const statusQueue = new WorkQueue<string>({ name: 'ingress-status' });
+  classes.addEventHandler(onAny(() => {
+    scheduleRebuild();
+    for (const i of ingresses.lister.list()) statusQueue.add(`${i.metadata.namespace}/${i.metadata.name}`);
+  }));
+
   ingresses.addEventHandler(enqueueHandler(statusQueue));
   nodes?.addEventHandler(onAny(() => { for (const i of ingresses.lister.list()) statusQueue.add(`${i.metadata.namespace}/${i.metadata.name}`); }));
 
@@ -143,7 +153,7 @@ export async function startIngressController(opts: IngressControllerOptions): Pr
   const workers = runWorkers(statusQueue, 2, async (key) => {
     const { namespace, name } = splitKey(key);
     const ing = ingresses.lister.get(namespace, name);
-    if (!ing || !servesIngress(ing, className)) return;
+    if (!ing || !servesIngress(ing, ourClasses())) return;
     const want = desiredLoadBalancer(opts.statusAddresses ?? nodeAddresses(nodes?.lister.list() ?? []));
     if (loadBalancerMatches(ing, want)) return;
     try {

@@ -31,11 +31,21 @@ export async function ensureIngressClass(client: RestClient, name: string): Prom
   }
 }
 
-/** Whether this controller serves `ing`: its class, the legacy annotation naming it, or no class at all. */
-export function servesIngress(ing: Ingress, className: string): boolean {
+/**
+ * Whether this controller serves `ing`: its class is one whose spec.controller is ours (the
+ * class name alone for the legacy annotation, as ingress-nginx), or it names no class at all.
+ */
+export function servesIngress(ing: Ingress, ourClasses: ReadonlySet<string>): boolean {
   const cls = ing.spec?.ingressClassName;
-  if (cls) return cls === className;
+  if (cls) return ourClasses.has(cls);
   const legacy = ing.metadata?.annotations?.[legacyClassAnnotation];
-  if (legacy) return legacy === className;
+  if (legacy) return ourClasses.has(legacy);
   return true;
+}
+
+/** Names of the IngressClasses handled by this controller (always including `className`). */
+export function ourClassNames(classes: IngressClass[], className: string): Set<string> {
+  const names = new Set([className]);
+  for (const c of classes) if (c.spec?.controller === ingressClassController && c.metadata?.name) names.add(c.metadata.name);
+  return names;
 }
