@@ -30,7 +30,6 @@ import { NodeIpamController } from '../controllers/nodeipam/node-ipam-controller
 import { EndpointSliceController } from '../controllers/endpointslice/endpointslice-controller.js';
 import { EndpointSliceMirroringController } from '../controllers/endpointslice/mirroring-controller.js';
 import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
-import { runKubernetesEndpointsReconciler } from '../controllers/endpoints/master.js';
 import { ServiceController } from '../controllers/service/service-controller.js';
 import { LocalCloudProvider } from '../cloud/index.js';
 import { Scheduler } from '../scheduler/index.js';
@@ -54,11 +53,6 @@ export interface ControllerContext {
   lbAddressPool?: string;
   /** --disable: packaged components not to run (servicelb skips the LoadBalancer controller). */
   disable?: string[];
-  /**
-   * Where default/kubernetes points (the API server's advertise addresses and the port it really
-   * listens on): its Endpoints and EndpointSlice are kept so while set.
-   */
-  apiServerEndpoints?: { addresses: string[]; port: number };
 }
 
 interface Loop { name: string; start: (signal: AbortSignal) => Promise<void> }
@@ -94,10 +88,6 @@ function loops(ctx: ControllerContext, informers: InformerFactory, recorders: Ev
     { name: 'endpoints', start: (s) => new EndpointsController({ transport, log: log('endpoints-controller'), informers }).start(s) },
     { name: 'endpointslice-mirroring', start: (s) => new EndpointSliceMirroringController({ transport, log: log('endpointslice-mirroring-controller'), informers }).start(s) },
   );
-  if (ctx.apiServerEndpoints) {
-    const endpoints = ctx.apiServerEndpoints;
-    list.push({ name: 'kubernetes-endpoints', start: (s) => runKubernetesEndpointsReconciler(new RestClient(transport, { fieldManager: 'kube-apiserver' }), endpoints, s, { log: log('endpoint-reconciler') }) });
-  }
   if (!ctx.disable?.includes('servicelb')) {
     // The local cloud provider rebuilds which addresses are held from the Services' status.
     list.push({ name: 'service-lb', start: (s) => {
