@@ -30,7 +30,7 @@ const { RestClient } = await import(${JSON.stringify(`${root}src/client/rest-cli
 const { silentLogger } = await import(${JSON.stringify(`${root}src/api/log.ts`)});
 const fake = new FakeApi();
 await new RestClient(fake).resource({ group: '', version: 'v1', resource: 'services', namespaced: true })
-  .create('default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { clusterIP: '10.43.7.7', ports: [{ port: 80 }] } });
+  .create('default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { clusterIP: '10.43.7.7', ports: [{ name: 'http', port: 80 }] } });
 const dns = await startClusterDns({ transport: fake, clusterDomain: 'cluster.local', listen: [{ address: '10.43.0.10', port: 53 }], upstreams: [], log: silentLogger });
 process.stdout.write('ready\\n');
 process.stdin.on('end', async () => { await dns.stop(); process.exit(0); });
@@ -88,5 +88,11 @@ describe.skipIf(!canUseNetns())('node-local cluster DNS (netns)', () => {
     const full = await dig('nope.default.svc.cluster.local');
     expect(full).toContain('status: NXDOMAIN');
     expect(full).toContain('SERVER: 10.43.0.10#53');
+  }, 20_000);
+
+  it.skipIf(!existsSync('/bin/busybox'))('answers busybox nslookup as the acceptance pods run it (A+AAAA, SRV)', async () => {
+    const nslookup = (...a: string[]) => run(['ip', 'netns', 'exec', podNs, '/bin/busybox', 'nslookup', ...a]);
+    expect(await nslookup('web.default.svc.cluster.local', '10.43.0.10')).toMatch(/Address: 10\.43\.7\.7/);
+    expect(await nslookup('-type=SRV', '_http._tcp.web.default.svc.cluster.local', '10.43.0.10')).toContain('0 100 80 web.default.svc.cluster.local');
   }, 20_000);
 });
