@@ -140,7 +140,9 @@ describe('cluster zone answers', () => {
     const big = handlerFor({ services: [svc('default', 'big', { clusterIP: 'None' })], endpointSlices: [slice('default', 'big', 'big-1', eps)] });
     const udp = await ask(big, 'big.default.svc.cluster.local', 'A');
     expect(udp.msg.flag_tc).toBe(true);
-    expect(udp.msg.answers).toEqual([]);
+    expect(udp.buf.length).toBeLessThanOrEqual(512);
+    expect(udp.msg.answers!.length).toBeGreaterThan(20); // as many as fit, as CoreDNS truncates
+    expect(udp.msg.answers!.length).toBeLessThan(60);
     const edns = await ask(big, 'big.default.svc.cluster.local', 'A', { edns: 4096 });
     expect(edns.msg.flag_tc).toBe(false);
     expect(edns.msg.answers).toHaveLength(60);

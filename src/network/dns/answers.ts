@@ -27,6 +27,8 @@ export interface EncodedAnswer {
   ns: number;
   ar: number;
   body: Buffer;
+  /** Where each answer record ends in `body`: a truncated UDP reply keeps the records that fit. */
+  answerEnds: number[];
   chase?: string;
 }
 
@@ -87,10 +89,14 @@ export function encodeAnswer(name: string, a: Answer): EncodedAnswer {
   const start = 12 + wireNameLength(name) + 4;
   const w = new MessageWriter(start, start + 256);
   if (name !== '') w.remember(name, 12);
-  for (const rr of a.answer) w.record(rr);
+  const answerEnds: number[] = [];
+  for (const rr of a.answer) {
+    w.record(rr);
+    answerEnds.push(w.pos - start);
+  }
   for (const rr of a.authority) w.record(rr);
   for (const rr of a.additional) w.record(rr);
-  return { rcode: a.rcode, an: a.answer.length, ns: a.authority.length, ar: a.additional.length, body: w.result(start), chase: a.chase };
+  return { rcode: a.rcode, an: a.answer.length, ns: a.authority.length, ar: a.additional.length, body: w.result(start), answerEnds, chase: a.chase };
 }
 
 /** Query types whose answers are memoized (others are rare enough to encode each time). */

@@ -127,19 +127,34 @@ export class QueryHandler {
   }
 }
 
-/** Header + the client's own question bytes + the pre-encoded sections (+ OPT): one allocation, three copies. */
+/**
+ * Header + the client's own question bytes + the pre-encoded sections (+ OPT): one allocation,
+ * three copies. Too big for the limit: TC with the answer records that fit (as CoreDNS truncates),
+ * so clients that never retry over TCP (older musl) still get addresses.
+ */
 export function assemble(req: Buffer, q: ParsedQuery, enc: EncodedAnswer, limit: number, udpSize: number): Buffer {
   const qEnd = q.questionEnd;
-  const size = qEnd + enc.body.length + (q.edns ? optRecordSize : 0);
-  if (size > limit) return emptyReply(req, q, enc.rcode, { truncated: true, authoritative: true, udpSize });
-  const out = Buffer.allocUnsafe(size);
+  const opt = q.edns ? optRecordSize : 0;
+  let bodyLen = enc.body.length;
+  let an = enc.an;
+  let ns = enc.ns;
+  let ar = enc.ar;
+  const truncated = qEnd + bodyLen + opt > limit;
+  if (truncated) {
+    an = 0;
+    while (an < enc.answerEnds.length && qEnd + enc.answerEnds[an]! + opt <= limit) an++;
+    bodyLen = an > 0 ? enc.answerEnds[an - 1]! : 0;
+    ns = 0;
+    ar = 0;
+  }
+  const out = Buffer.allocUnsafe(qEnd + bodyLen + opt);
   req.copy(out, 0, 0, qEnd);
-  out.writeUInt16BE(answerFlags(q.flags, enc.rcode, true, false), 2);
+  out.writeUInt16BE(answerFlags(q.flags, enc.rcode, true, truncated), 2);
   out.writeUInt16BE(1, 4);
-  out.writeUInt16BE(enc.an, 6);
-  out.writeUInt16BE(enc.ns, 8);
-  out.writeUInt16BE(enc.ar + (q.edns ? 1 : 0), 10);
-  enc.body.copy(out, qEnd);
-  if (q.edns) writeOpt(out, qEnd + enc.body.length, udpSize, 0, q.ednsDo);
+  out.writeUInt16BE(an, 6);
+  out.writeUInt16BE(ns, 8);
+  out.writeUInt16BE(ar + (q.edns ? 1 : 0), 10);
+  enc.body.copy(out, qEnd, 0, bodyLen);
+  if (q.edns) writeOpt(out, qEnd + bodyLen, udpSize, 0, q.ednsDo);
   return out;
 }
