@@ -96,8 +96,8 @@ export async function killAll(o: KillAllOptions): Promise<{ processes: number; m
   if (o.iptables !== false) {
     for (const cmd of ['iptables', 'ip6tables']) {
       const saved = await runHostCommand(`${cmd}-save`, []).catch(() => undefined);
-      if (!saved || !/KUBE-|CNI-/.test(saved)) continue;
-      const kept = saved.split('\n').filter((l) => !/KUBE-|CNI-/.test(l)).join('\n');
+      if (!saved || !/KUBE-|CNI-|KITES-/.test(saved)) continue;
+      const kept = saved.split('\n').filter((l) => !/KUBE-|CNI-|KITES-/.test(l)).join('\n');
       await runHostCommand(`${cmd}-restore`, [], { input: kept }).catch((e) => o.log.warn('could not remove iptables rules', { err: e }));
     }
   }

@@ -4,14 +4,17 @@
 // locally, and set the kernel knobs pods need.
 import { join } from 'node:path';
 import type { Logger } from '../../api/log.js';
-import { deleteLink, deleteRoute, formatCidr, nthAddress, parseCidr, replaceRoute } from '../../network/host/index.js';
+import { deleteLink, deleteRoute, ensureDummyLink, formatCidr, nthAddress, parseCidr, replaceRoute } from '../../network/host/index.js';
 import { rmSync } from 'node:fs';
 import { conflistName, podNetworkConflist, writeConflist } from './cni-config.js';
 import { ensureBridge } from './bridge.js';
 import { ensurePodNetworkSysctls } from './sysctls.js';
+import { ensureServiceRangeReject, removeServiceRangeReject } from './service-range.js';
 import { waitForPodCidr, type NodeGetter } from './pod-cidr.js';
 
 export const defaultBridge = 'cni0';
+/** The dummy link the service range is routed to (and the userspace proxy's Service IPs live on). */
+export const serviceLink = 'kites-svc';
 
 export interface PodNetworkOptions {
   /** Reads the Node (e.g. `restClient.resource(nodesRef)`). */
@@ -63,11 +66,16 @@ export async function setupPodNetwork(o: PodNetworkOptions): Promise<PodNetwork>
   const conflistPath = writeConflist(o.cniConfDir, podNetworkConflist({ podCidr, gateway, bridge, ipamDataDir: join(o.dataDir, 'agent', 'cni', 'ipam') }));
   await ensureBridge(bridge, `${gateway}/${pod.prefix}`, { ...hostOpts, log: o.log });
   // Addresses of the cluster and service ranges that nothing serves stay on this machine: the
-  // node's own pod CIDR is on the bridge (more specific), Service IPs the proxy owns are local
-  // addresses (the local table wins), everything else fails fast instead of leaking to the
-  // default gateway.
+  // node's own pod CIDR is on the bridge (more specific), other pod addresses fail fast
+  // (unreachable). The service range goes to a dummy link, which drops what reaches it: not an
+  // unreachable route, because the host's own connections to a ClusterIP are routed before the
+  // proxy's OUTPUT DNAT and would fail at connect(); programmed Service IPs are rewritten to
+  // their endpoints (iptables) or are local addresses on that link (userspace) and never get there.
   if (formatCidr(cluster) !== podCidr) await replaceRoute(['unreachable', formatCidr(cluster)], hostOpts);
-  await replaceRoute(['unreachable', formatCidr(service)], hostOpts);
+  await ensureDummyLink(serviceLink, hostOpts);
+  await deleteRoute(['unreachable', formatCidr(service)], hostOpts);
+  await replaceRoute([formatCidr(service), 'dev', serviceLink], hostOpts);
+  await ensureServiceRangeReject(formatCidr(service), hostOpts);
   await ensurePodNetworkSysctls(o.log, hostOpts);
   o.log.info('pod network ready', { podCIDR: podCidr, gateway, bridge, conflist: conflistPath });
   return { podCidr, gateway, bridge, conflistPath, close: async () => {} };
@@ -81,6 +89,9 @@ export async function removePodNetwork(o: Pick<PodNetworkOptions, 'dataDir' | 'c
     const p = parseCidr(c);
     if (p) await deleteRoute(['unreachable', formatCidr(p)], hostOpts);
   }
+  await deleteLink(serviceLink, hostOpts);
+  const svc = parseCidr(o.serviceCidr);
+  if (svc) await removeServiceRangeReject(formatCidr(svc), hostOpts);
   rmSync(join(o.cniConfDir, conflistName), { force: true });
   rmSync(join(o.dataDir, 'agent', 'cni', 'ipam'), { recursive: true, force: true });
 }

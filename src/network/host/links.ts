@@ -15,13 +15,25 @@ export async function linkExists(name: string, opts: Opts = {}): Promise<boolean
   }
 }
 
-/** A dummy link (up) that holds local addresses, as kube-proxy's kube-ipvs0 does for service IPs. */
+/**
+ * A dummy link (up) that holds local addresses, as kube-proxy's kube-ipvs0 does for service IPs,
+ * and drops what is routed to it. Kernels built without the dummy driver get a bridge with no
+ * ports instead, which behaves the same for both purposes.
+ */
 export async function ensureDummyLink(name: string, opts: Opts = {}): Promise<void> {
   if (!(await linkExists(name, opts))) {
     try {
       await runHostCommand('ip', ['link', 'add', name, 'type', 'dummy'], opts);
     } catch (e) {
-      if (!(await linkExists(name, opts))) throw e; // lost a race with another caller: fine
+      if (await linkExists(name, opts)) {
+        // lost a race with another caller: fine
+      } else if (e instanceof HostCommandError && /Unknown device type|not supported/i.test(e.stderr)) {
+        await runHostCommand('ip', ['link', 'add', name, 'type', 'bridge'], opts).catch(async (e2) => {
+          if (!(await linkExists(name, opts))) throw e2;
+        });
+      } else {
+        throw e;
+      }
     }
   }
   await runHostCommand('ip', ['link', 'set', name, 'up'], opts);
