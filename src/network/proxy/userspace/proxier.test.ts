@@ -134,6 +134,26 @@ describe('userspace proxier (TCP)', () => {
     expect(c.destroyed).toBe(true);
   });
 
+  it('lets connections to a terminating endpoint finish while new ones are refused', async () => {
+    const hold = net.createServer((c) => { c.on('error', () => {}); c.write('hi'); c.on('data', (d) => c.write(d)); });
+    await new Promise<void>((r) => hold.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => { hold.close(); });
+    const bp = (hold.address() as net.AddressInfo).port;
+    const port = await freePort('127.0.0.17');
+    const p = proxier();
+    const svc = tcpService('web', '127.0.0.17', port);
+    await p.sync(state([svc], [slice('web', [ep('127.0.0.1')], bp)]));
+    const c = net.connect({ host: '127.0.0.17', port });
+    cleanups.push(() => { c.destroy(); });
+    c.on('error', () => {});
+    await new Promise((r) => c.once('data', r));
+    await p.sync(state([svc], [slice('web', [{ addresses: ['127.0.0.1'], conditions: { ready: false, serving: false, terminating: true } }], bp)]));
+    await expect(fetchName('127.0.0.17', port)).rejects.toThrow(/ECONNREFUSED/);
+    c.write('still');
+    const echoed = await new Promise<string>((r) => c.once('data', (d) => r(String(d))));
+    expect(echoed).toBe('still');
+  });
+
   it('does not listen on a ClusterIP whose only endpoint is itself (a server bound on its service address)', async () => {
     const port = await freePort('127.0.0.15');
     await tcpBackend('dns', '127.0.0.15', port);
