@@ -7,7 +7,8 @@ import { CompiledZone } from './answers.js';
 import { Forwarder } from './forwarder.js';
 import type { ServerMetrics } from './metrics.js';
 import { QueryHandler } from './query-handler.js';
-import { buildClusterZone, reverseName } from './records.js';
+import { reverseName } from './records.js';
+import { buildClusterZone } from './zone-index.js';
 import { decodeReply, encodeQuery } from './test-client.js';
 
 const noMetrics: ServerMetrics = { request() {}, response() {}, cacheHit() {}, cacheMiss() {} };

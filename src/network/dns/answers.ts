@@ -5,7 +5,7 @@
 // then resolves. Encoded bodies are memoized per (name, type) so a query costs a map lookup and
 // a copy.
 import { isIP } from 'node:net';
-import type { ClusterZone } from './records.js';
+import type { ClusterZone } from './zone-index.js';
 import { MessageWriter, Rcode, Type, typeName, wireNameLength, type ResourceRecord } from './wire.js';
 
 export interface Answer {
@@ -102,7 +102,7 @@ export function encodeAnswer(name: string, a: Answer): EncodedAnswer {
 /** Query types whose answers are memoized (others are rare enough to encode each time). */
 const memoTypes = new Set<number>(Object.keys(typeName).map(Number));
 
-/** A built zone with its encoded answers cached; replaced as a whole when the zone changes. */
+/** A zone with its encoded answers cached; `invalidate` drops the answers of names that changed. */
 export class CompiledZone {
   private readonly memo = new Map<string, Map<number, EncodedAnswer>>();
   private readonly nxdomainByLength = new Map<number, EncodedAnswer>();
@@ -110,6 +110,10 @@ export class CompiledZone {
 
   constructor(readonly zone: ClusterZone) {
     this.podSuffix = `.pod.${zone.domain}`;
+  }
+
+  invalidate(names: Iterable<string>): void {
+    for (const n of names) this.memo.delete(n);
   }
 
   /** The encoded answer, or undefined when the name is not ours to answer. */

@@ -18,7 +18,9 @@ import { Forwarder } from './forwarder.js';
 import { listenDns, type DnsListener, type ListenAddress } from './listeners.js';
 import { DnsMetrics } from './metrics.js';
 import { QueryHandler } from './query-handler.js';
-import { buildClusterZone } from './records.js';
+import { serviceFragment, serviceNameLabel } from './records.js';
+import { ClusterZoneIndex } from './zone-index.js';
+import { objectKey } from '../../client/paths.js';
 import { nameserversFromResolvConf, parseUpstream, type Upstream } from './upstream-client.js';
 import { defaultEdnsUdpSize } from './wire.js';
 
@@ -55,6 +57,13 @@ export interface ClusterDns {
   upstreams(): Upstream[];
 }
 
+/** EndpointSlices indexed by their Service's namespace/name (the kubernetes.io/service-name label). */
+const sliceServiceIndex = 'kites-dns/service';
+function sliceServiceKeys(o: StoredObject): string[] {
+  const name = o.metadata.labels?.[serviceNameLabel];
+  return name ? [`${o.metadata.namespace ?? ''}/${name}`] : [];
+}
+
 const servicesRef = { group: '', version: 'v1', resource: 'services', namespaced: true };
 const endpointSlicesRef = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', namespaced: true };
 
@@ -70,7 +79,7 @@ export async function startClusterDns(opts: ClusterDnsOptions): Promise<ClusterD
     factory = new InformerFactory(new RestClient(opts.transport, { fieldManager: 'kites-dns' }), { log });
   }
   const services = factory.informerFor<StoredObject>(servicesRef);
-  const slices = factory.informerFor<StoredObject>(endpointSlicesRef);
+  const slices = factory.informerFor<StoredObject>(endpointSlicesRef, { indexers: { [sliceServiceIndex]: sliceServiceKeys } });
 
   const upstreams = opts.upstreams?.map(parseUpstream) ?? nameserversFromResolvConf(
     await readFile(opts.resolvConfPath ?? '/etc/resolv.conf', 'utf8').catch(() => ''),
@@ -80,42 +89,67 @@ export async function startClusterDns(opts: ClusterDnsOptions): Promise<ClusterD
   const metrics = new DnsMetrics(opts.metricsRegistry, () => forwarder.cache.size);
 
   let zone: CompiledZone | undefined;
+  let index: ClusterZoneIndex | undefined;
   let synced = false;
-  let rebuildScheduled = false;
-  let rebuildTimer: NodeJS.Timeout | undefined;
-  let lastRebuildEnd = 0;
-  let lastRebuildMs = 0;
-  const rebuild = () => {
-    rebuildScheduled = false;
-    rebuildTimer = undefined;
+  const dirty = new Set<string>();
+  let flushScheduled = false;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let lastFlushEnd = 0;
+  let lastFlushMs = 0;
+  const fragmentFor = (key: string) => {
+    const i = key.indexOf('/');
+    const svc = services.lister.get(key.slice(0, i), key.slice(i + 1)) as unknown as Service | undefined;
+    if (!svc) return undefined;
+    return serviceFragment(svc, slices.lister.byIndex(sliceServiceIndex, key) as unknown as EndpointSlice[], index!.domain, ttl);
+  };
+  // Changed Services are recomputed together on a later turn: bursts (a re-list, a rollout)
+  // coalesce. The first flush after sync builds everything.
+  const flush = () => {
+    flushScheduled = false;
+    flushTimer = undefined;
     if (!synced || abort.signal.aborted) return;
     const t0 = performance.now();
-    zone = new CompiledZone(buildClusterZone(
-      { services: services.lister.list() as unknown as Service[], endpointSlices: slices.lister.list() as unknown as EndpointSlice[] },
-      { domain: opts.clusterDomain, ttl, serial: Math.floor(now() / 1000) },
-    ));
-    lastRebuildMs = performance.now() - t0;
-    lastRebuildEnd = performance.now();
-    log.trace('zone rebuilt', { names: zone.zone.names.size, ms: Math.round(lastRebuildMs) });
+    if (!index) {
+      index = new ClusterZoneIndex({ domain: opts.clusterDomain, ttl, serial: Math.floor(now() / 1000) });
+      for (const svc of services.lister.list()) {
+        const key = objectKey(svc);
+        index.set(key, fragmentFor(key));
+      }
+      dirty.clear();
+      zone = new CompiledZone(index);
+    } else {
+      const keys = [...dirty];
+      dirty.clear();
+      for (const key of keys) zone!.invalidate(index.set(key, fragmentFor(key)));
+    }
+    lastFlushMs = performance.now() - t0;
+    lastFlushEnd = performance.now();
+    log.trace('zone updated', { names: index.names.size, ms: Math.round(lastFlushMs) });
   };
-  // Bursts of events (a re-list, a rollout) coalesce into one rebuild. A rebuild blocks queries
-  // while it runs (big zones take a while), so the next one waits at least 4x as long as the last
-  // took: under constant churn queries still get four fifths of the time.
-  const schedule = () => {
-    if (rebuildScheduled || abort.signal.aborted) return;
-    rebuildScheduled = true;
-    const wait = Math.min(2000, lastRebuildEnd + 4 * lastRebuildMs - performance.now());
-    if (wait > 1) rebuildTimer = setTimeout(rebuild, wait);
-    else setImmediate(rebuild);
+  // An update blocks queries while it runs, so the next one waits at least 4x as long as the last
+  // took: under constant churn queries keep four fifths of the time.
+  const schedule = (key: string | undefined) => {
+    if (key === undefined || abort.signal.aborted) return;
+    dirty.add(key);
+    if (flushScheduled) return;
+    flushScheduled = true;
+    const wait = Math.min(2000, lastFlushEnd + 4 * lastFlushMs - performance.now());
+    if (wait > 1) flushTimer = setTimeout(flush, wait);
+    else setImmediate(flush);
   };
-  const handler = { onAdd: schedule, onUpdate: schedule, onDelete: schedule };
-  const removers = [services.addEventHandler(handler), slices.addEventHandler(handler)];
+  const onService = (o: StoredObject) => schedule(objectKey(o));
+  const onSlice = (o: StoredObject) => { for (const k of sliceServiceKeys(o)) schedule(k); };
+  const removers = [
+    services.addEventHandler({ onAdd: onService, onUpdate: (_o, n) => onService(n), onDelete: onService }),
+    // An update may move a slice to another Service (label change): both are recomputed.
+    slices.addEventHandler({ onAdd: onSlice, onUpdate: (o, n) => { onSlice(o); onSlice(n); }, onDelete: onSlice }),
+  ];
 
   const queryHandler = new QueryHandler({ zone: () => zone, domain: opts.clusterDomain, forwarder, maxUdpPayload: opts.maxUdpPayload ?? defaultEdnsUdpSize, log });
   const listeners: DnsListener[] = [];
   const stop = async () => {
     abort.abort();
-    clearTimeout(rebuildTimer);
+    clearTimeout(flushTimer);
     for (const r of removers) r();
     await Promise.all(listeners.map((l) => l.close()));
     forwarder.close();
@@ -135,7 +169,7 @@ export async function startClusterDns(opts: ClusterDnsOptions): Promise<ClusterD
   const syncedNow = Promise.all([services.waitForSync(abort.signal), slices.waitForSync(abort.signal)]).then(([a, b]) => {
     if (!a || !b) return;
     synced = true;
-    rebuild();
+    flush();
     log.info('cluster DNS serving', { domain: opts.clusterDomain, listen: listeners.map((l) => `${l.address.address}:${l.address.port}`).join(','), upstreams: upstreams.map((u) => `${u.address}:${u.port}`).join(',') });
   });
   // Serve what we have after the timeout; in-zone names answer SERVFAIL until the caches fill.
