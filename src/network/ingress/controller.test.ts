@@ -288,3 +288,11 @@ for (const mode of ['fast path', 'node:http path']) describe(`ingress controller
     expect(other.status?.loadBalancer?.ingress ?? []).toEqual([]);
   });
 });
+
+describe('ingress controller start-up', () => {
+  it('fails with the address when a port is taken, leaving nothing running', async () => {
+    await expect(startIngressController({
+      transport: t.api.inProcessTransport(), httpPort: fastCtl.httpPort, httpsPort: 0, bindAddress: '127.0.0.1', log: silentLogger,
+    })).rejects.toThrow(/cannot listen on 127.0.0.1 \(http \d+/);
+  });
+});

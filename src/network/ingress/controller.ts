@@ -144,9 +144,20 @@ export async function startIngressController(opts: IngressControllerOptions): Pr
   rebuild();
 
   const bind = opts.bindAddress ?? '0.0.0.0';
-  httpPort = await listen(opts.fastPath === false ? plain : acceptor, opts.httpPort, bind);
-  fastPath.port = httpPort;
-  httpsPort = await listen(secure, opts.httpsPort, bind);
+  try {
+    httpPort = await listen(opts.fastPath === false ? plain : acceptor, opts.httpPort, bind);
+    fastPath.port = httpPort;
+    httpsPort = await listen(secure, opts.httpsPort, bind);
+  } catch (err) {
+    // A port in use or not allowed (below 1024 without root): leave nothing running behind.
+    abort.abort();
+    acceptor.close();
+    plain.close();
+    secure.close();
+    agent.destroy();
+    await factory.stop();
+    throw new Error(`ingress controller: cannot listen on ${bind} (http ${opts.httpPort}, https ${opts.httpsPort}): ${(err as Error).message}`, { cause: err });
+  }
   log.info('ingress controller serving', { http: `${bind}:${httpPort}`, https: `${bind}:${httpsPort}`, class: className });
 
   const ingressClient = client.resource<Obj<Ingress>>(ingressesRef);

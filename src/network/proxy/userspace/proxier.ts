@@ -9,6 +9,7 @@
 // - external IPs and load-balancer ingress IPs, when they are local addresses of this host.
 // ClusterIP traffic uses the internal endpoints, the rest the external ones (traffic policies are
 // decided by the proxy model, the same for every mode).
+import { isIPv4 } from 'node:net';
 import type { Logger } from '../../../api/log.js';
 import { realClock, type Clock } from '../../../client/clock.js';
 import { deleteLink, ensureAddress, linkAddresses, removeAddress } from '../../host/index.js';
@@ -73,12 +74,15 @@ export class UserspaceProxier implements ProxyMode {
   private loggedNoRoot = false;
   private linkReady = false;
   private sockets?: Promise<SocketFactory>;
+  private readonly nodePortAddresses: string[];
 
   constructor(private readonly opts: UserspaceProxierOptions) {
     this.log = opts.log.child('proxy-userspace');
     this.vipLink = opts.vipLink ?? 'kites-svc';
     this.clusterIPMode = opts.clusterIPs ?? (process.getuid?.() === 0 ? 'link' : 'skip');
     this.clock = opts.clock ?? realClock;
+    // IPv4 only, as the model: the service addresses are IPv4.
+    this.nodePortAddresses = [...new Set([...opts.nodeIPs.filter((ip) => isIPv4(ip)), '127.0.0.1'])];
   }
 
   async sync(state: ProxyState): Promise<void> {
@@ -106,7 +110,7 @@ export class UserspaceProxier implements ProxyMode {
       if (this.clusterIPMode !== 'skip' && !servedByItsOwnVIP(entry)) {
         for (const ip of info.clusterIPs) add(ip, info.port, internal);
       }
-      if (info.nodePort) for (const ip of new Set([...this.opts.nodeIPs, '127.0.0.1'])) add(ip, info.nodePort, external);
+      if (info.nodePort) for (const ip of this.nodePortAddresses) add(ip, info.nodePort, external);
       for (const ip of new Set([...info.externalIPs, ...info.loadBalancerIPs])) add(ip, info.port, external);
     }
     if (this.clusterIPMode === 'skip' && state.servicePorts.size > 0 && !this.loggedNoRoot) {
