@@ -55,10 +55,24 @@ export class CriRuntimeService implements RuntimeService {
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
-    const r = await this.client.call<{ pod_sandbox_id: string }>('RuntimeService', 'RunPodSandbox', {
+    const run = () => this.client.call<{ pod_sandbox_id: string }>('RuntimeService', 'RunPodSandbox', {
       config: criSandboxConfig(config, { seccompRoot: this.opts.seccompRoot }),
     });
-    return r.pod_sandbox_id;
+    try {
+      return (await run()).pod_sandbox_id;
+    } catch (e) {
+      // containerd keeps a sandbox's name (pod, namespace, uid, attempt) reserved while any record
+      // of it exists — e.g. one left by a start that failed half-way or by a containerd restart.
+      // A ready one is ours to use; a dead one is removed and the start tried once more.
+      const m = /is reserved for "([0-9a-f]+)"/.exec((e as Error).message);
+      if (!m) throw e;
+      const existing = await this.podSandboxStatus(m[1]!);
+      if (existing?.state === 'ready') return existing.id;
+      this.opts.log.info('removing a stale sandbox that holds the pod\'s name', { pod: `${config.namespace}/${config.name}`, sandbox: m[1] });
+      await this.stopPodSandbox(m[1]!);
+      await this.removePodSandbox(m[1]!);
+      return (await run()).pod_sandbox_id;
+    }
   }
 
   async stopPodSandbox(id: string): Promise<void> {
