@@ -10,7 +10,7 @@ import type { Logger } from '../../api/log.js';
 import type { BackendPool, Upstream } from './backends.js';
 import { ChunkedScanner, framingOf, parseHead, type Framing } from './http1.js';
 import type { RouteTable } from './routing.js';
-import type { UpstreamPool } from './upstream-pool.js';
+import type { UpstreamConn, UpstreamPool } from './upstream-pool.js';
 
 export interface FastPathOptions {
   routes: () => RouteTable;
@@ -34,6 +34,7 @@ export function serveFastPath(socket: net.Socket, opts: FastPathOptions): void {
 }
 
 interface Exchange {
+  conn: UpstreamConn;
   upstream: net.Socket;
   target: Upstream;
   reused: boolean;
@@ -156,32 +157,26 @@ class ClientConnection {
   }
 
   private begin(target: Upstream, first: Buffer, requestBodyLeft: number, isHead: boolean, closeAfter: boolean, replayable: boolean): void {
-    const { socket: upstream, reused } = this.opts.upstreams.acquire(target.host, target.port);
+    const { conn, reused } = this.opts.upstreams.acquire(target.host, target.port);
+    const upstream = conn.socket;
+    let timer: NodeJS.Timeout | undefined;
     const ex: Exchange = {
-      upstream, target, reused, replay: replayable ? first : undefined, requestBodyLeft, isHead, closeAfter,
-      resBuf: empty, headDone: false, sentToClient: false, bodyLeft: 0, reusable: true, detach: () => {},
+      conn, upstream, target, reused, replay: replayable ? first : undefined, requestBodyLeft, isHead, closeAfter,
+      resBuf: empty, headDone: false, sentToClient: false, bodyLeft: 0, reusable: true,
+      detach: () => {
+        if (timer) clearTimeout(timer);
+        conn.owner = undefined;
+      },
     };
     this.ex = ex;
-    let timer: NodeJS.Timeout | undefined;
-    const onConnect = () => clearTimeout(timer);
     if (!reused) {
       timer = setTimeout(() => upstream.destroy(new Error('upstream connect timed out')), this.opts.connectTimeoutMs ?? 5000);
-      upstream.once('connect', onConnect);
+      upstream.once('connect', () => clearTimeout(timer));
     }
-    const onData = (d: Buffer) => this.onUpstreamData(ex, d);
-    const onEnd = () => this.onUpstreamEnd(ex);
-    const onError = (err: Error) => this.onUpstreamError(ex, err);
-    upstream.on('data', onData);
-    upstream.on('end', onEnd);
-    upstream.on('error', onError);
-    upstream.on('close', onEnd);
-    ex.detach = () => {
-      clearTimeout(timer);
-      upstream.off('connect', onConnect);
-      upstream.off('data', onData);
-      upstream.off('end', onEnd);
-      upstream.off('error', onError);
-      upstream.off('close', onEnd);
+    conn.owner = {
+      onData: (d) => this.onUpstreamData(ex, d),
+      onEnd: () => this.onUpstreamEnd(ex),
+      onError: (err) => this.onUpstreamError(ex, err),
     };
     upstream.write(first);
   }
@@ -256,10 +251,8 @@ class ClientConnection {
         ex.resBuf = empty;
         if (framing.kind === 'length') ex.bodyLeft = framing.length;
         if (framing.kind === 'chunked') ex.chunks = new ChunkedScanner();
-        this.socket.cork();
-        this.socket.write(`${text}\r\n`, 'latin1');
-        this.body(ex, rest);
-        this.socket.uncork();
+        // The head goes out with the body bytes that came with it, in one write.
+        this.body(ex, rest, Buffer.from(`${text}\r\n`, 'latin1'));
         return;
       }
     }
@@ -267,7 +260,7 @@ class ClientConnection {
   }
 
   /** Passes response body bytes on; finishes the exchange at the body's end. */
-  private body(ex: Exchange, d: Buffer): void {
+  private body(ex: Exchange, d: Buffer, head?: Buffer): void {
     const f = ex.framing!;
     let end = -1;
     if (f.kind === 'none') end = 0;
@@ -283,7 +276,8 @@ class ClientConnection {
         return void this.socket.destroy();
       }
     }
-    const part = end >= 0 ? d.subarray(0, end) : d;
+    let part = end >= 0 ? d.subarray(0, end) : d;
+    if (head) part = part.length ? Buffer.concat([head, part]) : head;
     if (part.length && !this.socket.write(part)) {
       ex.upstream.pause();
       this.socket.once('drain', () => ex.upstream.resume());
@@ -292,7 +286,7 @@ class ClientConnection {
     // Done. Bytes past the end, or a request body still coming, make the connection unusable.
     this.detach(ex);
     this.ex = undefined;
-    if (ex.reusable && end === d.length && ex.requestBodyLeft === 0) this.opts.upstreams.release(ex.target.host, ex.target.port, ex.upstream);
+    if (ex.reusable && end === d.length && ex.requestBodyLeft === 0) this.opts.upstreams.release(ex.conn);
     else ex.upstream.destroy();
     if (ex.closeAfter || ex.requestBodyLeft > 0) return void this.socket.end();
     this.next();
