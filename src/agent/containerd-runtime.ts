@@ -11,6 +11,7 @@ import { startContainerd, type ContainerdSupervisor } from './runtime/cri/contai
 import { createCriRuntime } from './runtime/cri/index.js';
 import { importAirgapImages, socketPath } from './images/airgap.js';
 import { ImagePuller } from './images/puller.js';
+import { builtinPauseImage, builtinPausePrefix, ensureBuiltinPauseTarball } from './images/builtin-pause.js';
 import { nodeStatusImages, startImageGC, statfsImageFs } from './images/index.js';
 import { containerdPaths } from './runtime/cri/containerd/config.js';
 import { realClock } from '../client/clock.js';
@@ -37,7 +38,7 @@ export interface ContainerdNodeRuntime extends NodeRuntime {
 export async function openContainerdRuntime(opts: NodeAgentOptions, address: string, log: Logger): Promise<ContainerdNodeRuntime> {
   const net = opts.network ?? defaultNodeNetwork;
   const cniConfDir = join(opts.dataDir, 'agent', 'cni', 'net.d');
-  const pauseImage = opts.containerd?.pauseImage ?? 'registry.k8s.io/pause:3.10';
+  const pauseImage = opts.containerd?.pauseImage ?? builtinPauseImage;
   // The classic field failures (forwarding off, bridge traffic bypassing iptables, FORWARD DROP),
   // fixed where safe and logged; a missing runtime piece stops the agent with the reason.
   const { runPreflight } = await import('./preflight/index.js');
@@ -68,6 +69,11 @@ export async function openContainerdRuntime(opts: NodeAgentOptions, address: str
     }
     const cri = await createCriRuntime({ endpoint: socketPath(endpoint), log, nodeIPs: [address] });
     cleanups.push(() => cri.close());
+    if (pauseImage.startsWith(builtinPausePrefix) && !(await cri.images.imageStatus({ image: pauseImage }))) {
+      const file = await ensureBuiltinPauseTarball(imagesDir, pauseImage);
+      await importAirgapImages({ dir: imagesDir, endpoint, log: log.child('airgap') });
+      log.info('built the pause image from the host\'s busybox', { image: pauseImage, file });
+    }
     let network: PodNetwork | undefined;
     // Image garbage collection at the kubelet's thresholds (85 % / 80 % of the image filesystem),
     // and the node's image list for status.images, refreshed on the same cadence.

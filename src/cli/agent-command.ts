@@ -14,6 +14,7 @@ import { defaultDataDir } from '../server/data-dir.js';
 interface AgentFlags {
   server?: string; token?: string; dataDir?: string; nodeName?: string; nodeIp: string; kubeletPort: number;
   runtime: RuntimeName; simulatedNodes?: number; logLevel: LogLevel;
+  pauseImage: string; privateRegistry?: string; containerRuntimeEndpoint?: string;
 }
 
 const port = (v: string) => { const n = Number(v); if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535.'); return n; };
@@ -27,7 +28,10 @@ export function agentCommand(io: CliIO): Command {
     .addOption(new Option('--node-name <name>', 'name of this node (default: the host name); unique in the cluster'))
     .addOption(new Option('--node-ip <ip>', 'InternalIP of this node: pod IPs on the process runtime, and where the API server reaches the agent').default('127.0.0.1'))
     .addOption(new Option('--kubelet-port <port>', 'port of the agent\'s HTTPS endpoint (logs, exec, port-forward); 0: any free port').argParser(port).default(0))
-    .addOption(new Option('--runtime <name>', 'container runtime: process, simulated (for scale tests), containerd (not available yet)').choices(runtimes).default('process'))
+    .addOption(new Option('--runtime <name>', 'container runtime: process (containers as host processes), containerd (real containers, root; one containerd node per machine), simulated (for scale tests)').choices(runtimes).default('process'))
+    .addOption(new Option('--pause-image <ref>', 'image of pod sandboxes (containerd runtime); kites.local/pause is built from the host\'s static busybox when absent').default('kites.local/pause:3.10'))
+    .addOption(new Option('--private-registry <file>', 'registries.yaml (k3s format): registry mirrors and credentials for the containerd runtime'))
+    .addOption(new Option('--container-runtime-endpoint <socket>', 'use this existing CRI socket instead of starting containerd'))
     .addOption(new Option('--simulated-nodes <n>', 'with --runtime simulated: how many nodes this agent hosts').argParser((v: string) => { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer'); return n; }))
     .addOption(new Option('--log-level <level>', 'log verbosity').choices(logLevels).default('info'))
     .action(async (f: AgentFlags) => {
@@ -72,7 +76,10 @@ async function runAgent(f: AgentFlags, io: CliIO): Promise<number> {
     const { startEmbeddedAgent } = await import('../server/agent.js');
     const nodeName = (f.nodeName ?? hostname()).toLowerCase();
     const agent = await startEmbeddedAgent({
-      options: { runtime: f.runtime, nodeName, nodeIp: f.nodeIp, kubeletPort: f.kubeletPort, simulatedNodes: f.simulatedNodes ?? 1, controlPlane: false },
+      options: {
+        runtime: f.runtime, nodeName, nodeIp: f.nodeIp, kubeletPort: f.kubeletPort, simulatedNodes: f.simulatedNodes ?? 1, controlPlane: false,
+        pauseImage: f.pauseImage, privateRegistry: f.privateRegistry ? resolve(f.privateRegistry) : undefined, containerRuntimeEndpoint: f.containerRuntimeEndpoint,
+      },
       transport, clientCA, dataDir, log,
     });
     io.err(`kites: agent running node ${agent.nodeNames.length > 3 ? `${agent.nodeNames.length} nodes` : agent.nodeNames.join(', ')} (${f.runtime} runtime), joined ${f.server}\n`);

@@ -1,6 +1,7 @@
 // Everything `kites server` can be told, with k3s's defaults. The CLI fills this from flags;
 // tests build it with serverOptions({...}).
 import { hostname } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogLevel } from '../api/log.js';
 import { defaultDataDir } from './data-dir.js';
@@ -85,7 +86,8 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     clusterDns: '10.43.0.10',
     clusterDomain: 'cluster.local',
     lbAddressPool: '',
-    pauseImage: 'registry.k8s.io/pause:3.10',
+    // Built from the host's static busybox when absent, so pods start offline.
+    pauseImage: 'kites.local/pause:3.10',
     privateRegistry: '',
     containerRuntimeEndpoint: '',
     disable: [],
@@ -99,11 +101,16 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
 }
 
 /**
- * Real containers need root (namespaces, cgroups, iptables) and the containerd runtime, which is
- * not built yet: until it is, pods run as processes everywhere.
+ * containerd when it can work (Linux, root, containerd and runc installed), as k3s; otherwise
+ * the process runtime (containers as host processes).
  */
-export function defaultRuntime(_uid = typeof process.getuid === 'function' ? process.getuid() : -1): RuntimeName {
-  return 'process';
+export function defaultRuntime(uid = typeof process.getuid === 'function' ? process.getuid() : -1, onPath: (bin: string) => boolean = binaryOnPath): RuntimeName {
+  return process.platform === 'linux' && uid === 0 && onPath('containerd') && onPath('runc') ? 'containerd' : 'process';
+}
+
+function binaryOnPath(bin: string): boolean {
+  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+  return dirs.some((d) => d !== '' && existsSync(join(d, bin)));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
