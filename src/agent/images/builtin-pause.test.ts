@@ -15,7 +15,7 @@ describe('builtin pause image', () => {
   it('says what to install when there is no static busybox', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kites-pause-test-'));
     try {
-      await expect(ensureBuiltinPauseTarball(dir, 'kites.local/pause:9', undefined)).rejects.toThrow(/busybox-static.*--pause-image/);
+      await expect(ensureBuiltinPauseTarball(dir, 'kites.local/pause:9', '')).rejects.toThrow(/busybox-static.*--pause-image/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
