@@ -75,6 +75,7 @@ export class UserspaceProxier implements ProxyMode {
   private linkReady = false;
   private sockets?: Promise<SocketFactory>;
   private readonly nodePortAddresses: string[];
+  private readonly warned = new Set<string>();
 
   constructor(private readonly opts: UserspaceProxierOptions) {
     this.log = opts.log.child('proxy-userspace');
@@ -174,10 +175,13 @@ export class UserspaceProxier implements ProxyMode {
     try {
       await socket.listen();
       this.listeners.set(spec.key, { spec, socket });
+      this.warned.delete(spec.key);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // An external or load-balancer IP that is not ours: nothing to serve here. Others are retried on the next sync.
-      const level = code === 'EADDRNOTAVAIL' ? 'debug' : 'warn';
+      // Warned once per address (a port held by another program would otherwise warn every sync).
+      const level = code === 'EADDRNOTAVAIL' || this.warned.has(spec.key) ? 'debug' : 'warn';
+      this.warned.add(spec.key);
       this.log[level]('cannot listen for a service', { address: `${spec.address}:${spec.port}/${spec.protocol}`, err });
     }
   }
