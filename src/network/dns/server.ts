@@ -1,7 +1,7 @@
 // The cluster DNS server (the CoreDNS role, with the default Corefile's behaviour: kubernetes
 // plugin with `pods insecure` and reverse-zone fallthrough, forward to the host's resolvers,
-// cache, prometheus). Services and EndpointSlices come from informers; every change rebuilds
-// the zone, which is swapped in whole, so a query never sees half an update.
+// cache, prometheus). Services and EndpointSlices come from informers; a change recomputes the
+// records of the Services it touches, between queries (one thread), so none sees half an update.
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Service } from 'kubernetes-types/core/v1.js';
@@ -10,7 +10,6 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../../api/log.js';
 import type { StoredObject } from '../../api/types.js';
 import { InformerFactory } from '../../client/informer-factory.js';
-import type { SharedInformer } from '../../client/informer.js';
 import { RestClient } from '../../client/rest-client.js';
 import type { RestTransport } from '../../client/transport.js';
 import { CompiledZone } from './answers.js';
