@@ -93,18 +93,33 @@ export async function startNodeLocalClusterDns(o: NodeLocalClusterDnsOptions): P
       const a = metricsServer.address();
       if (a && typeof a === 'object') metricsAt = { address: o.clusterDns, port: a.port };
     }
-    await ensureClusterDnsService(new RestClient(o.transport, { fieldManager: 'kites-dns' }), {
-      clusterDns: o.clusterDns, listenAddress: o.clusterDns, port: dns.addresses()[0]!.port, metricsPort: metricsAt?.port ?? 9153, nodeName: o.nodeName,
-    });
   } catch (e) {
     metricsServer?.close();
     await dns.stop();
     throw e;
   }
+  // Pods reach the server without the Service (the address is local to the node), so a Service
+  // that cannot be written yet (API busy, address taken) is retried in the background, not fatal.
+  const svcOpts = { clusterDns: o.clusterDns, listenAddress: o.clusterDns, port: dns.addresses()[0]!.port, metricsPort: metricsAt?.port ?? 9153, nodeName: o.nodeName };
+  const client = new RestClient(o.transport, { fieldManager: 'kites-dns' });
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const ensureService = async (delayMs: number): Promise<void> => {
+    try {
+      await ensureClusterDnsService(client, svcOpts);
+    } catch (e) {
+      if (stopped) return;
+      o.log.warn('could not write kube-system/kube-dns; retrying', { err: e, inMs: delayMs });
+      retry = setTimeout(() => void ensureService(Math.min(delayMs * 2, 60_000)), delayMs);
+    }
+  };
+  await ensureService(1000);
   return {
     ...dns,
     metricsAddress: () => metricsAt,
     stop: async () => {
+      stopped = true;
+      clearTimeout(retry);
       await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
       await dns.stop();
     },
