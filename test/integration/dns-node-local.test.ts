@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareClusterDnsAddress } from '../../src/network/dns/index.js';
 
 function canUseNetns(): boolean {
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/dig')) return false;
@@ -20,19 +19,22 @@ function canUseNetns(): boolean {
 }
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-// The server child: an in-memory API with one Service, the cluster DNS on 10.43.0.10:53.
+// The server child (inside the node netns): an in-memory API with one Service and
+// startNodeLocalClusterDns, which puts 10.43.0.10 on a link there, serves :53 and :9153 on it and
+// writes kube-system/kube-dns.
 const serverScript = `
 import { register } from 'node:module';
 register(${JSON.stringify(`${root}src/storage/testing/ts-hooks.mjs`)}, import.meta.url);
-const { startClusterDns } = await import(${JSON.stringify(`${root}src/network/dns/server.ts`)});
+const { startNodeLocalClusterDns } = await import(${JSON.stringify(`${root}src/network/dns/node-local.ts`)});
 const { FakeApi } = await import(${JSON.stringify(`${root}src/client/testing/fake-api.ts`)});
 const { RestClient } = await import(${JSON.stringify(`${root}src/client/rest-client.ts`)});
 const { silentLogger } = await import(${JSON.stringify(`${root}src/api/log.ts`)});
 const fake = new FakeApi();
 await new RestClient(fake).resource({ group: '', version: 'v1', resource: 'services', namespaced: true })
   .create('default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { clusterIP: '10.43.7.7', ports: [{ name: 'http', port: 80 }] } });
-const dns = await startClusterDns({ transport: fake, clusterDomain: 'cluster.local', listen: [{ address: '10.43.0.10', port: 53 }], upstreams: [], log: silentLogger });
-process.stdout.write('ready\\n');
+const dns = await startNodeLocalClusterDns({ transport: fake, clusterDns: '10.43.0.10', clusterDomain: 'cluster.local', upstreams: [], log: silentLogger });
+const kubeDns = await new RestClient(fake).resource({ group: '', version: 'v1', resource: 'services', namespaced: true }).get('kube-system', 'kube-dns');
+process.stdout.write('ready ' + kubeDns.spec.clusterIP + '\\n');
 process.stdin.on('end', async () => { await dns.stop(); process.exit(0); });
 process.stdin.resume();
 `;
@@ -46,6 +48,7 @@ describe.skipIf(!canUseNetns())('node-local cluster DNS (netns)', () => {
   const nodeNs = `kites-test-${id}-node`;
   const podNs = `kites-test-${id}-pod`;
   let server: ChildProcess | undefined;
+  let readyLine = '';
 
   beforeAll(async () => {
     execFileSync('ip', ['netns', 'add', nodeNs]);
@@ -59,11 +62,10 @@ describe.skipIf(!canUseNetns())('node-local cluster DNS (netns)', () => {
     sh(podNs, 'ip', 'addr', 'add', '10.99.0.2/24', 'dev', `kt${id}p`);
     sh(podNs, 'ip', 'link', 'set', `kt${id}p`, 'up');
     sh(podNs, 'ip', 'route', 'add', 'default', 'via', '10.99.0.1');
-    await prepareClusterDnsAddress({ clusterDns: '10.43.0.10', netns: nodeNs });
     server = spawn('ip', ['netns', 'exec', nodeNs, process.execPath, '--input-type=module', '-e', serverScript], { stdio: ['pipe', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('DNS server child did not start in 20 s')), 20_000);
-      server!.stdout!.on('data', (c: Buffer) => { if (c.toString().includes('ready')) { clearTimeout(timer); resolve(); } });
+      server!.stdout!.on('data', (c: Buffer) => { if (c.toString().includes('ready')) { readyLine = c.toString().trim(); clearTimeout(timer); resolve(); } });
       server!.on('exit', (code) => { clearTimeout(timer); reject(new Error(`DNS server child exited (${code})`)); });
     });
   }, 30_000);
@@ -88,6 +90,9 @@ describe.skipIf(!canUseNetns())('node-local cluster DNS (netns)', () => {
     const full = await dig('nope.default.svc.cluster.local');
     expect(full).toContain('status: NXDOMAIN');
     expect(full).toContain('SERVER: 10.43.0.10#53');
+    expect(readyLine).toBe('ready 10.43.0.10'); // kube-dns was written with the cluster DNS address
+    const metrics = await run(['ip', 'netns', 'exec', podNs, '/bin/busybox', 'wget', '-qO-', 'http://10.43.0.10:9153/metrics']);
+    expect(metrics).toMatch(/coredns_dns_requests_total\{[^}]*server="dns:\/\/10\.43\.0\.10:53"/);
   }, 20_000);
 
   it.skipIf(!existsSync('/bin/busybox'))('answers busybox nslookup as the acceptance pods run it (A+AAAA, SRV)', async () => {
