@@ -66,7 +66,7 @@ export async function startClusterNetworking(o: { options: ServerOptions; transp
   if (!disabled(options, 'coredns', 'dns') && !options.disableAgent && options.runtime === 'containerd' && root) {
     try {
       const { startNodeLocalClusterDns } = await import('../network/dns/index.js');
-      const dns = await startNodeLocalClusterDns({ transport: o.transport, clusterDns: options.clusterDns, clusterDomain: options.clusterDomain, nodeName: options.nodeName, log: log.child('dns') });
+      const dns = await startNodeLocalClusterDns({ transport: o.transport, clusterDns: options.clusterDns, clusterDomain: options.clusterDomain, nodeName: options.nodeName, log });
       stops.push(() => dns.stop());
       log.info('cluster DNS serving', { address: options.clusterDns, domain: options.clusterDomain });
     } catch (e) {
