@@ -19,7 +19,32 @@ export interface KillAllOptions {
   iptables?: boolean;
 }
 
-interface Proc { pid: number; ppid: number; cmdline: string[] }
+export interface Proc { pid: number; ppid: number; cmdline: string[] }
+
+/**
+ * The data dirs of other kites node agents' containerd still running on this machine (their
+ * daemon's `--config <dir>/agent/containerd/config.toml`, their shims' `-address
+ * <dir>/agent/containerd/containerd.sock`). They share cni0, the kites-* links and the KUBE-/CNI-/
+ * KITES- rules with this one, so those stay while any other is running.
+ */
+export function otherNodeDataDirs(all: Proc[], dataDir: string): string[] {
+  const own = containerdPaths(dataDir);
+  const dirs = new Set<string>();
+  for (const p of all) {
+    const bin = p.cmdline[0] ?? '';
+    let m: RegExpExecArray | null = null;
+    if (bin.includes('containerd-shim')) {
+      const address = p.cmdline[p.cmdline.indexOf('-address') + 1] ?? '';
+      if (address !== own.socket) m = /^(.+)\/agent\/containerd\/containerd\.sock$/.exec(address);
+    } else if (bin.endsWith('containerd')) {
+      const i = p.cmdline.indexOf('--config');
+      const config = i >= 0 ? p.cmdline[i + 1] ?? '' : '';
+      if (config !== own.config) m = /^(.+)\/agent\/containerd\/config\.toml$/.exec(config);
+    }
+    if (m) dirs.add(m[1]!);
+  }
+  return [...dirs];
+}
 
 function processes(): Proc[] {
   const out: Proc[] = [];
@@ -92,6 +117,11 @@ export async function killAll(o: KillAllOptions): Promise<{ processes: number; m
     netns++;
   }
 
+  const others = otherNodeDataDirs(processes(), o.dataDir);
+  if (others.length) {
+    o.log.info('other node agents still run here: the bridge, links and iptables rules they share are kept', { dataDirs: others });
+    return { processes: daemons.length + shims.length + victims.length, mounts: mounts.length, netns };
+  }
   for (const link of o.links ?? ['cni0', 'kites-dns', 'kites-svc']) await deleteLink(link);
   if (o.iptables !== false) {
     for (const cmd of ['iptables', 'ip6tables']) {
