@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { fromKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
 import type { KubeObject } from '../src/api/types.js';
-import { withHostNetworkLock } from '../test/e2e/helpers/host-lock.js';
+import { waitForNoKitesContainerd, withHostNetworkLock } from '../test/e2e/helpers/host-lock.js';
 
 const run = promisify(execFile);
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!; };
@@ -33,7 +33,11 @@ export function containerdBenchUnavailable(): string | undefined {
 export async function benchPodsContainerd(n = 20): Promise<void> {
   const why = containerdBenchUnavailable();
   if (why) { console.log(`skipped: ${why}`); return; }
-  await withHostNetworkLock(() => benchUnlocked(n));
+  await withHostNetworkLock(async () => {
+    const others = await waitForNoKitesContainerd(600_000);
+    if (others.length) throw new Error(`another kites containerd still runs (data dirs: ${others.join(', ')})`);
+    await benchUnlocked(n);
+  });
 }
 
 async function benchUnlocked(n: number): Promise<void> {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultKubectl, repoRoot, runKites, startTestCluster, type TestCluster } from './helpers/cluster.js';
-import { withHostNetworkLock } from './helpers/host-lock.js';
+import { waitForNoKitesContainerd, withHostNetworkLock } from './helpers/host-lock.js';
 import { bcryptHash, registryAvailable, startRegistry, type LocalRegistry } from './helpers/registry.js';
 
 const buildImage = join(repoRoot, '../shared/acceptance/images/build-busybox-image.py');
@@ -45,6 +45,9 @@ describe.skipIf(missing !== undefined)(`containerd runtime end to end${missing ?
     await new Promise<void>((acquired, failed) => {
       lockHeld = withHostNetworkLock(() => { acquired(); return new Promise<void>((r) => (releaseLock = r)); }).catch(failed);
     });
+    // A cluster started without the lock (a scenario script run by hand) is waited out too.
+    const unlocked = await waitForNoKitesContainerd(600_000);
+    if (unlocked.length) throw new Error(`another kites containerd still runs after 10 min (data dirs: ${unlocked.join(', ')})`);
     const others = foreignShims();
     // Pods of a containerd cluster nobody ran `kites killall` for keep their addresses on cni0: the
     // same IPs get handed out again here (host-local's records live in each data dir).
@@ -179,7 +182,7 @@ describe.skipIf(missing !== undefined)(`containerd runtime end to end${missing ?
     }
   }, 180_000);
 
-  it('limits, QoS, emptyDir Memory, hostPath, hostNetwork and hostPort', async () => {
+  it('limits, QoS, emptyDir Memory, hostPath and hostNetwork', async () => {
     const hostDir = join(work, 'hostpath');
     mkdirSync(hostDir);
     writeFileSync(join(hostDir, 'from-host'), 'host says hi\n');
@@ -206,15 +209,6 @@ describe.skipIf(missing !== undefined)(`containerd runtime end to end${missing ?
     // hostNetwork: the pod sees the node's interfaces (cni0 is the node's pod bridge).
     await runPod('host-net', { hostNetwork: true, ...sleeper('busybox:1.36') });
     expect((await k(['exec', 'host-net', '--', 'cat', '/proc/net/dev'])).stdout).toMatch(/\bcni0:/);
-
-    // hostPort: portmap DNATs the node's port to the pod. 127.0.0.1 needs route_localnet, which the
-    // portmap plugin sets only with its snat option; the bridge gateway is always a node address.
-    const hostPort = 18000 + Math.floor(Math.random() * 1000);
-    await runPod('host-port', { containers: [{ name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'echo via-host-port >/www/index.html; exec httpd -f -p 8080 -h /www'], ports: [{ containerPort: 8080, hostPort }] }] });
-    const viaGateway = await retryGet(`http://10.42.0.1:${hostPort}/`, 15_000);
-    expect(viaGateway, 'another pod answered at this pod\'s IP: a leftover cluster holds the address (see the warning above)').toBe('via-host-port\n');
-    const viaLoopback = await retryGet(`http://127.0.0.1:${hostPort}/`, 3_000).catch((e: Error) => `unreachable: ${e.message}`);
-    console.log(`hostPort ${hostPort} via 127.0.0.1: ${JSON.stringify(viaLoopback)}`);
   }, 180_000);
 
   it('survives a containerd crash: pods keep running, containerd is restarted, new pods, exec and logs work', async () => {
@@ -239,12 +233,31 @@ describe.skipIf(missing !== undefined)(`containerd runtime end to end${missing ?
     expect((await k(['logs', 'survivor'])).stdout).toContain('survivor-started');
     expect((await k(['exec', 'after-crash', '--', 'echo', 'exec-ok'])).stdout).toBe('exec-ok\n');
   }, 240_000);
+
+  it('hostPort reaches the pod through the node (bridge gateway and 127.0.0.1)', async (ctx) => {
+    // portmap DNATs the node's port to the pod (PREROUTING and, for the node's own connections,
+    // OUTPUT); with snat it also sets route_localnet on the bridge so 127.0.0.1 works, as with k3s.
+    const hostPort = 18000 + Math.floor(Math.random() * 1000);
+    const spec = { containers: [{ name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'echo via-host-port >/www/index.html; exec httpd -f -p 8080 -h /www'], ports: [{ containerPort: 8080, hostPort }] }] };
+    // A leftover cluster's pods keep their addresses on cni0: a pod given one of them is replaced
+    // (host-local hands out the next address), a few times, before the case gives up.
+    for (let attempt = 0; ; attempt++) {
+      const ip = (await runPod('host-port', spec)).status?.podIP ?? '';
+      const holder = foreignShims().find((d) => ipHeldIn(d, ip));
+      if (!holder) break;
+      if (attempt === 4) ctx.skip(`pod IP ${ip} is also held by a leftover cluster (${holder}): run \`kites killall --data-dir ${holder}\``);
+      await k(['delete', 'pod', 'host-port', '--grace-period=0', '--wait=true'], undefined, 60_000);
+    }
+    expect(await retryGet(`http://10.42.0.1:${hostPort}/`, 15_000)).toBe('via-host-port\n');
+    expect(await retryGet(`http://127.0.0.1:${hostPort}/`, 15_000)).toBe('via-host-port\n');
+  }, 120_000);
 });
 
 interface Pod {
   status?: {
     phase?: string;
     qosClass?: string;
+    podIP?: string;
     containerStatuses?: Array<{ containerID: string; image: string; restartCount: number; state?: { waiting?: { reason?: string; message?: string } } }>;
   };
 }
@@ -303,6 +316,16 @@ function foreignShims(): string[] {
     if (m) dirs.add(m[1]!);
   }
   return [...dirs];
+}
+
+/** Whether host-local in that data dir has `ip` allocated. */
+function ipHeldIn(dataDir: string, ip: string): boolean {
+  const ipam = join(dataDir, 'agent', 'cni', 'ipam');
+  try {
+    return readdirSync(ipam).some((net) => existsSync(join(ipam, net, ip)));
+  } catch {
+    return false;
+  }
 }
 
 function alive(pid: number): boolean {

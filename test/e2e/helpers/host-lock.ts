@@ -6,7 +6,7 @@
 //
 // The lock is a directory (mkdir is atomic) holding a file with the owner's pid. A lock whose
 // owner process is gone (a worker killed mid-test) is stale and taken over.
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const hostNetworkLockDir = '/tmp/kites-host-network.lock';
@@ -90,5 +90,32 @@ function alive(pid: number): boolean {
   } catch (err) {
     // EPERM: the process exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Data dirs of kites containerd daemons running on this machine (`containerd --config
+ * <dir>/agent/containerd/config.toml`): clusters started without the lock (a scenario script run
+ * by hand) share cni0 all the same.
+ */
+export function runningKitesContainerd(): string[] {
+  const dirs: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let argv: string[];
+    try { argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    if (!argv[0]?.endsWith('containerd')) continue;
+    const m = /^(.+)\/agent\/containerd\/config\.toml$/.exec(argv[argv.indexOf('--config') + 1] ?? '');
+    if (m && argv.includes('--config')) dirs.push(m[1]!);
+  }
+  return dirs;
+}
+
+/** Waits (polling) until no kites containerd runs here, up to `timeoutMs`; resolves with those still running. */
+export async function waitForNoKitesContainerd(timeoutMs: number, pollMs = 1_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = runningKitesContainerd();
+    if (running.length === 0 || Date.now() > deadline) return running;
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
