@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { withHostNetworkLock } from './helpers/host-lock.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const acceptance = path.resolve(root, '../shared/acceptance');
@@ -56,15 +57,18 @@ describe.skipIf(!fs.existsSync(acceptance))('acceptance scenarios', () => {
   // with `kites killall`, as a user removing the node would.
   const missing = containersMissing();
   it.skipIf(missing !== undefined)(`run-containers.sh: scenarios 20, 30 and scenarios-containers on containerd${missing ? ` (skipped: ${missing})` : ''}`, async () => {
-    const data = fs.mkdtempSync('/tmp/kites-acc-ctr.');
-    try {
-      const { code, out } = await runScenario([], 'kubectl', { runner: 'run-containers.sh', env: { DATA: data, KITES_ARGS: '--lb-address-pool 127.240.0.0/24', CASE_TIMEOUT: '150' } });
-      if (code !== 0) console.log(out);
-      expect(out).toMatch(/\d+ passed, 0 failed/);
-      expect(code).toBe(0);
-    } finally {
-      await new Promise((r) => execFile(process.execPath, [path.join(root, 'bin/kites'), 'killall', '--data-dir', data], { timeout: 60_000 }, r));
-      fs.rmSync(data, { recursive: true, force: true });
-    }
-  }, 1_300_000);
+    // One containerd cluster on the machine at a time (cni0, 10.42.0.0/24, the cluster DNS address).
+    await withHostNetworkLock(async () => {
+      const data = fs.mkdtempSync('/tmp/kites-acc-ctr.');
+      try {
+        const { code, out } = await runScenario([], 'kubectl', { runner: 'run-containers.sh', env: { DATA: data, KITES_ARGS: '--lb-address-pool 127.240.0.0/24', CASE_TIMEOUT: '150' } });
+        if (code !== 0) console.log(out);
+        expect(out).toMatch(/\d+ passed, 0 failed/);
+        expect(code).toBe(0);
+      } finally {
+        await new Promise((r) => execFile(process.execPath, [path.join(root, 'bin/kites'), 'killall', '--data-dir', data], { timeout: 60_000 }, r));
+        fs.rmSync(data, { recursive: true, force: true });
+      }
+    });
+  }, 2_400_000);
 });
