@@ -15,6 +15,7 @@ import { ensureJoinToken, tokenSecret } from './token.js';
 import { ensureServiceAccountKey } from './service-account-key.js';
 import { kubeletClientName, startEmbeddedAgent } from './agent.js';
 import { kitesVersion } from '../api/version.js';
+import { nthAddress, parseCidr } from '../network/host/cidr.js';
 
 // The Kubernetes version kites follows, as /version reports it (helm needs a semver gitVersion).
 const kubernetesVersion = { major: '1', minor: '33', gitVersion: `v1.33.0+kites${kitesVersion()}` };
@@ -102,7 +103,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
     let t = clock();
     const pki = await ensureClusterPki({
       tlsDir: layout.tlsDir,
-      sans: servingSans({ hostname: hostname(), bindAddress: options.bindAddress, tlsSans: options.tlsSans, clusterDomain: options.clusterDomain }),
+      sans: servingSans({ hostname: hostname(), bindAddress: options.bindAddress, tlsSans: options.tlsSans, clusterDomain: options.clusterDomain, serviceIP: kubernetesServiceIP(options.serviceCidr) }),
     });
     const pkiMs = clock() - t;
     if (pki.issued.length > 0) log.info('issued certificates', { files: pki.issued.join(','), ms: Math.round(pki.durationMs) });
@@ -210,4 +211,10 @@ function urlHost(host: string): string {
 
 function round(t: StartupTimings): Record<string, number> {
   return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)]));
+}
+
+/** The `kubernetes` Service's ClusterIP (the service range's first address): in-cluster clients dial it. */
+function kubernetesServiceIP(serviceCidr: string): string | undefined {
+  const c = parseCidr(serviceCidr);
+  return c ? nthAddress(c, 1) : undefined;
 }

@@ -71,10 +71,7 @@ export async function allocateServiceAddresses(svc: KubeObject, old: KubeObject 
         // Skip the network address, the `kubernetes` Service's first address and the broadcast one.
         const free = cidr.size - 3 - used.size;
         if (free <= 0) throw errors.internal(`failed to allocate a serviceIP: range is full`);
-        for (;;) {
-          const ip = ipToString(cidr.base + 2 + randomInt(cidr.size - 3));
-          if (!used.has(ip)) { spec.clusterIP = ip; break; }
-        }
+        spec.clusterIP = pickClusterIP(cidr, used);
       }
       spec.clusterIPs = [spec.clusterIP];
       spec.ipFamilies ??= ['IPv4'];
@@ -105,4 +102,25 @@ export async function allocateServiceAddresses(svc: KubeObject, old: KubeObject 
   });
   if (ports.length) spec.ports = ports;
   if (errs.length) throw errors.invalid('', 'Service', name, errs);
+}
+
+/**
+ * A free ClusterIP, as upstream's allocator picks them: the low band (min(max(16, size/16), 256)
+ * addresses, where well-known addresses such as the cluster DNS's .10 live) is kept for Services
+ * that ask for a specific address; random ones come from above it, and from the low band only
+ * when the rest is full.
+ */
+function pickClusterIP(cidr: { base: number; size: number }, used: Set<string>): string {
+  const reserved = Math.min(Math.max(16, Math.floor(cidr.size / 16)), 256);
+  const bands: Array<[number, number]> = [[cidr.base + reserved, cidr.base + cidr.size - 1], [cidr.base + 2, cidr.base + reserved]];
+  for (const [lo, hi] of bands) {
+    if (hi <= lo) continue;
+    // Random probes first (fast in a sparse range), then a scan so a nearly full band is still found.
+    for (let i = 0; i < 64; i++) {
+      const ip = ipToString(lo + randomInt(hi - lo));
+      if (!used.has(ip)) return ip;
+    }
+    for (let n = lo; n < hi; n++) if (!used.has(ipToString(n))) return ipToString(n);
+  }
+  throw errors.internal('failed to allocate a serviceIP: range is full');
 }
