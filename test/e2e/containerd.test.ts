@@ -48,7 +48,7 @@ describe.skipIf(missing !== undefined)(`containerd runtime end to end${missing ?
     // A cluster started without the lock (a scenario script run by hand) is waited out too.
     const unlocked = await waitForNoKitesContainerd(600_000);
     if (unlocked.length) throw new Error(`another kites containerd still runs after 10 min (data dirs: ${unlocked.join(', ')})`);
-    const others = foreignShims();
+    const others = foreignShims(); // before this file's cluster starts: all of them are others'
     // Pods of a containerd cluster nobody ran `kites killall` for keep their addresses on cni0: the
     // same IPs get handed out again here (host-local's records live in each data dir).
     if (others.length) console.warn(`containerd shims of other clusters are still running (run \`kites killall --data-dir D\` for: ${others.join(', ')}); pod IPs may collide`);
@@ -243,7 +243,7 @@ describe.skipIf(missing !== undefined)(`containerd runtime end to end${missing ?
     // (host-local hands out the next address), a few times, before the case gives up.
     for (let attempt = 0; ; attempt++) {
       const ip = (await runPod('host-port', spec)).status?.podIP ?? '';
-      const holder = foreignShims().find((d) => ipHeldIn(d, ip));
+      const holder = foreignShims().find((d) => d !== dataDir && ipHeldIn(d, ip));
       if (!holder) break;
       if (attempt === 4) ctx.skip(`pod IP ${ip} is also held by a leftover cluster (${holder}): run \`kites killall --data-dir ${holder}\``);
       await k(['delete', 'pod', 'host-port', '--grace-period=0', '--wait=true'], undefined, 60_000);
