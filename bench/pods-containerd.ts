@@ -139,8 +139,9 @@ async function benchUnlocked(n: number): Promise<void> {
     await new Promise((r) => { const t = setTimeout(() => { proc.kill('SIGKILL'); r(undefined); }, 15_000); proc.once('exit', () => { clearTimeout(t); r(undefined); }); });
     fs.closeSync(log);
     await run(process.execPath, [path.join(repo, 'bin/kites'), 'killall', '--data-dir', dir], { timeout: 120_000 }).catch((e: Error) => console.log(`killall: ${e.message}`));
+    if (process.env.KEEP_LOG) fs.copyFileSync(path.join(dir, 'agent', 'containerd', 'containerd.log'), `${logFile}.containerd`);
     fs.rmSync(dir, { recursive: true, force: true });
-    if (process.env.KEEP_LOG) console.log(`server log: ${logFile}`);
+    if (process.env.KEEP_LOG) console.log(`server log: ${logFile}, containerd log: ${logFile}.containerd`);
     else fs.rmSync(logFile, { force: true });
   }
 }
