@@ -4,7 +4,7 @@
 // Controller Fake Certificate" idea) so clients without SNI or unknown hosts still complete a
 // handshake and get the 404.
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import type { Secret } from 'kubernetes-types/core/v1.js';
 import { createCertificate } from '../../api/x509/certificate.js';
@@ -26,11 +26,29 @@ export function selfSignedCertificate(commonName: string, dnsNames: string[] = [
   return { cert, key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 
+/**
+ * The default certificate of the HTTPS listener: an RSA key (issued by a throwaway ECDSA CA, as
+ * the cluster's DER writer only signs with ECDSA). It must be RSA: node applies an SNI context with
+ * SSL_use_certificate, which fills the slot of that certificate's key type and leaves the default's
+ * other slots in place, and TLS 1.3 clients list ECDSA signature schemes first — an ECDSA default
+ * would win over every RSA certificate from a Secret (most of them).
+ */
+export function fallbackCertificate(commonName: string, dnsNames: string[]): KeyPair {
+  const ca = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const leaf = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const now = Date.now();
+  const validity = { notBefore: new Date(now - 60_000), notAfter: new Date(now + 365 * 24 * 3600_000) };
+  const caCert = createCertificate({ commonName: `${commonName} CA`, ...validity, publicKey: ca.publicKey, usage: 'ca' }, { key: ca.privateKey });
+  const cert = createCertificate({ commonName, ...validity, publicKey: leaf.publicKey, usage: 'server', sans: { dns: dnsNames, ips: [] } },
+    { cert: new X509Certificate(caCert), key: ca.privateKey });
+  return { cert, key: leaf.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+}
+
 export class CertificateStore {
   private byHost = new Map<string, SecureContext>();
   readonly fallback: SecureContext;
 
-  constructor(private readonly log: Logger, readonly fallbackPair: KeyPair = selfSignedCertificate('Kites Ingress Controller Fake Certificate', ['ingress.local'])) {
+  constructor(private readonly log: Logger, readonly fallbackPair: KeyPair = fallbackCertificate('Kites Ingress Controller Fake Certificate', ['ingress.local'])) {
     this.fallback = createSecureContext(fallbackPair);
   }
 

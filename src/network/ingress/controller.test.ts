@@ -11,7 +11,7 @@ import { startTestApi, type TestApi } from '../../../test/integration/harness.js
 import { silentLogger } from '../../api/log.js';
 import type { KubeObject } from '../../api/types.js';
 import { startIngressController, type IngressController } from './controller.js';
-import { selfSignedCertificate } from './certificates.js';
+import { fallbackCertificate, selfSignedCertificate } from './certificates.js';
 
 const ns = 'default';
 let t: TestApi;
@@ -108,7 +108,8 @@ beforeAll(async () => {
   await service('svc-dead', [{ ip: '127.0.0.1' }], pDead);
   await service('svc-ws', [{ ip: '127.0.0.1' }], pWs);
 
-  const certA = selfSignedCertificate('a.example.com');
+  // RSA, as most Secrets' certificates: it must win over the listener's default under TLS 1.3.
+  const certA = fallbackCertificate('a.example.com', ['a.example.com']);
   const certB = selfSignedCertificate('*.wild.example.com');
   const tlsSecret = (name: string, pair: { cert: string; key: string }) => create(core('secrets'), {
     apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'kubernetes.io/tls',
