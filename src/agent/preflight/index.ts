@@ -7,6 +7,7 @@ import type { PreflightCheck, PreflightProbes } from './types.js';
 import { systemProbes } from './probes.js';
 import { checkBinary, checkCgroups, checkCniPlugins, checkKernelModules, checkOverlay, checkRoot, defaultCniBinDirs } from './host-checks.js';
 import { checkBridgeNetfilter, checkForwardPolicy, checkIpForward } from './network-checks.js';
+import { checkOomScoreAdj, checkPauseImage } from './runtime-checks.js';
 
 export type { CheckStatus, PreflightCheck, PreflightProbes } from './types.js';
 export { systemProbes } from './probes.js';
@@ -44,6 +45,8 @@ export async function runPreflight(opts: PreflightOptions): Promise<PreflightRes
     await checkBridgeNetfilter(p, fix),
     await checkForwardPolicy(p, fix, opts.clusterCidr),
     await checkKernelModules(p, fix),
+    checkPauseImage(),
+    checkOomScoreAdj(),
   ];
   for (const c of checks) {
     const fields = { check: c.name, status: c.status, message: c.message };

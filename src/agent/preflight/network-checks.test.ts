@@ -46,11 +46,13 @@ describe('network checks (fakes)', () => {
     const good = fakeProbes(host, { sysctls: { 'net.ipv4.ip_forward': '1', 'net.bridge.bridge-nf-call-iptables': '1' } });
     const ok = await runPreflight({ fix: false, log: silentLogger, probes: good });
     expect(ok.blocking).toBe(false);
-    expect(ok.checks.map((c) => c.status)).toEqual(Array(10).fill('ok'));
+    // The host-wide runtime checks (pause image, oom_score_adj) read the real machine; warn at most.
+    expect(ok.checks.slice(0, 10).map((c) => c.status)).toEqual(Array(10).fill('ok'));
+    expect(ok.checks.slice(10).map((c) => c.name)).toEqual(['pause image', 'oom_score_adj']);
     const bad = await runPreflight({ fix: false, log: silentLogger, probes: fakeProbes(host, { uid: 1000, sysctls: { 'net.ipv4.ip_forward': '0', 'net.bridge.bridge-nf-call-iptables': '1' } }) });
     expect(bad.blocking).toBe(true);
     const text = formatChecks(bad.checks);
-    expect(text.split('\n').filter(Boolean)).toHaveLength(10);
+    expect(text.split('\n').filter(Boolean)).toHaveLength(12);
     expect(text).toMatch(/^FAIL   root: running as uid 1000/m);
     expect(text).toMatch(/^ok     runc: \/usr\/bin\/runc$/m);
   });
