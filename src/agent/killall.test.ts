@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { otherNodeDataDirs, type Proc } from './killall.js';
+import { otherNodeDataDirs, shimContainer, type Proc } from './killall.js';
 
 const proc = (pid: number, ...cmdline: string[]): Proc => ({ pid, ppid: 1, cmdline });
 
@@ -15,5 +15,13 @@ describe('otherNodeDataDirs', () => {
     ];
     expect(otherNodeDataDirs(all, '/tmp/a').sort()).toEqual(['/tmp/b', '/tmp/c']);
     expect(otherNodeDataDirs(all.slice(0, 2), '/tmp/a')).toEqual([]);
+  });
+});
+
+describe('shimContainer', () => {
+  it('reads -namespace and -id of a runc v2 shim, refusing anything that is not a plain name', () => {
+    expect(shimContainer(proc(1, '/usr/bin/containerd-shim-runc-v2', '-namespace', 'k8s.io', '-id', 'abc123', '-address', '/s'))).toEqual({ namespace: 'k8s.io', id: 'abc123' });
+    expect(shimContainer(proc(1, '/usr/bin/containerd-shim-runc-v2', '-namespace', 'k8s.io', '-id', '../etc'))).toBeUndefined();
+    expect(shimContainer(proc(1, '/usr/bin/containerd-shim-runc-v2', '-id', 'abc'))).toBeUndefined();
   });
 });

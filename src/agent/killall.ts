@@ -4,7 +4,7 @@
 // restart containers), then each shim's processes and the shim, then the mounts under the data
 // dir, the pod network namespaces nothing uses any more, the bridge and links, and the KUBE-/CNI-
 // iptables rules.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../api/log.js';
 import { containerdPaths } from './runtime/cri/containerd/config.js';
@@ -17,6 +17,37 @@ export interface KillAllOptions {
   links?: string[];
   /** Also remove KUBE-* and CNI-* iptables rules and chains (default true). */
   iptables?: boolean;
+  /** runc's state root of the runc v2 shim (default /run/containerd/runc), one dir per namespace. */
+  runcRoot?: string;
+}
+
+export const defaultRuncRoot = '/run/containerd/runc';
+
+/** The namespace and container (or sandbox) ID a runc v2 shim was started for (`-namespace N -id ID`). */
+export function shimContainer(p: Proc): { namespace: string; id: string } | undefined {
+  const arg = (flag: string) => { const i = p.cmdline.indexOf(flag); return i >= 0 ? p.cmdline[i + 1] : undefined; };
+  const namespace = arg('-namespace');
+  const id = arg('-id');
+  // Both become path components: nothing that could climb out of the runc root.
+  const safe = (s: string | undefined) => s !== undefined && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s);
+  return safe(namespace) && safe(id) ? { namespace: namespace!, id: id! } : undefined;
+}
+
+/** The tasks containerd's runc v2 runtime made bundles for: <state>/io.containerd.runtime.v2.task/<namespace>/<id>. */
+function taskBundles(state: string): Array<{ namespace: string; id: string }> {
+  const base = join(state, 'io.containerd.runtime.v2.task');
+  const out: Array<{ namespace: string; id: string }> = [];
+  const list = (d: string) => { try { return readdirSync(d); } catch { return []; } };
+  for (const namespace of list(base)) for (const id of list(join(base, namespace))) out.push({ namespace, id });
+  return out.filter((c) => shimContainer({ pid: 0, ppid: 0, cmdline: ['', '-namespace', c.namespace, '-id', c.id] }) !== undefined);
+}
+
+async function deleteRuncState(root: string, c: { namespace: string; id: string }): Promise<void> {
+  const nsRoot = join(root, c.namespace);
+  if (!existsSync(join(nsRoot, c.id))) return;
+  // `runc delete --force` also removes the container's cgroups; the state dir goes in any case.
+  await runHostCommand('runc', ['--root', nsRoot, 'delete', '--force', c.id]).catch(() => {});
+  rmSync(join(nsRoot, c.id), { recursive: true, force: true });
 }
 
 export interface Proc { pid: number; ppid: number; cmdline: string[] }
@@ -93,12 +124,19 @@ export async function killAll(o: KillAllOptions): Promise<{ processes: number; m
   const daemons = all.filter((p) => p.cmdline[0]?.endsWith('containerd') && p.cmdline.includes(paths.config)).map((p) => p.pid);
   for (const pid of daemons) kill(pid, 'SIGKILL');
   // shims started by it carry `-address <socket>`
-  const shims = all.filter((p) => p.cmdline[0]?.includes('containerd-shim') && p.cmdline.includes(paths.socket)).map((p) => p.pid);
+  const shimProcs = all.filter((p) => p.cmdline[0]?.includes('containerd-shim') && p.cmdline.includes(paths.socket));
+  const shims = shimProcs.map((p) => p.pid);
   const victims = shims.flatMap((s) => descendants(all, s));
   for (const pid of victims) kill(pid, 'SIGKILL');
   for (const pid of shims) kill(pid, 'SIGKILL');
   await waitGone([...daemons, ...shims, ...victims], 5000);
   o.log.info('stopped containerd and containers', { containerd: daemons.length, shims: shims.length, processes: victims.length });
+  // runc keeps each container's state (and cgroups) under its machine-wide root, not the data dir;
+  // with the shims gone nobody deletes them, and they pile up (and block reusing an ID).
+  // A pod's containers share its sandbox's shim: the task bundles in the state dir name them all.
+  const containers = new Map<string, { namespace: string; id: string }>();
+  for (const c of [...shimProcs.map(shimContainer), ...taskBundles(paths.state)]) if (c) containers.set(`${c.namespace}/${c.id}`, c);
+  for (const c of containers.values()) await deleteRuncState(o.runcRoot ?? defaultRuncRoot, c);
 
   // Deepest first, lazily: overlay rootfs, shm, volume tmpfs, bind mounts under the data dir.
   const roots = [o.dataDir, paths.state, paths.root];
