@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../api/log.js';
 import { containerdPaths } from './runtime/cri/containerd/config.js';
+import { stopProcessRuntimeContainers } from './killall-process.js';
 import { deleteLink, runHostCommand } from '../network/host/index.js';
 
 export interface KillAllOptions {
@@ -131,6 +132,9 @@ export async function killAll(o: KillAllOptions): Promise<{ processes: number; m
   for (const pid of shims) kill(pid, 'SIGKILL');
   await waitGone([...daemons, ...shims, ...victims], 5000);
   o.log.info('stopped containerd and containers', { containerd: daemons.length, shims: shims.length, processes: victims.length });
+  // The process runtime's containers are host processes: stopped by their records' process groups.
+  const hostContainers = await stopProcessRuntimeContainers(o.dataDir);
+  if (hostContainers) o.log.info('stopped process-runtime containers', { containers: hostContainers });
   // runc keeps each container's state (and cgroups) under its machine-wide root, not the data dir;
   // with the shims gone nobody deletes them, and they pile up (and block reusing an ID).
   // A pod's containers share its sandbox's shim: the task bundles in the state dir name them all.
@@ -158,7 +162,7 @@ export async function killAll(o: KillAllOptions): Promise<{ processes: number; m
   const others = otherNodeDataDirs(processes(), o.dataDir);
   if (others.length) {
     o.log.info('other node agents still run here: the bridge, links and iptables rules they share are kept', { dataDirs: others });
-    return { processes: daemons.length + shims.length + victims.length, mounts: mounts.length, netns };
+    return { processes: daemons.length + shims.length + victims.length + hostContainers, mounts: mounts.length, netns };
   }
   for (const link of o.links ?? ['cni0', 'kites-dns', 'kites-svc']) await deleteLink(link);
   if (o.iptables !== false) {
@@ -169,5 +173,5 @@ export async function killAll(o: KillAllOptions): Promise<{ processes: number; m
       await runHostCommand(`${cmd}-restore`, [], { input: kept }).catch((e) => o.log.warn('could not remove iptables rules', { err: e }));
     }
   }
-  return { processes: daemons.length + shims.length + victims.length, mounts: mounts.length, netns };
+  return { processes: daemons.length + shims.length + victims.length + hostContainers, mounts: mounts.length, netns };
 }
