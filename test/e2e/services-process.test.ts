@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from './helpers/cluster.js';
+import { runKites, startTestCluster, type TestCluster } from './helpers/cluster.js';
 import { withHostNetworkLock } from './helpers/host-lock.js';
 import { freePort, httpGet, tcpConnect, udpRequest, waitFor, writeBackend, wsEcho } from './helpers/net-probes.js';
 
@@ -60,9 +60,11 @@ describe('Services on the process runtime: userspace proxy, EndpointSlices, ingr
 
   beforeAll(async () => {
     // The lock is held from here to afterAll: withHostNetworkLock's fn resolves when afterAll says so.
+    const waitStart = Date.now();
     await new Promise<void>((acquired, failed) => {
       lockHeld = withHostNetworkLock(() => { acquired(); return new Promise<void>((r) => (releaseLock = r)); }).catch(failed);
     });
+    if (Date.now() - waitStart > 5_000) console.warn(`waited ${Math.round((Date.now() - waitStart) / 1000)} s for the host-network lock`);
     work = mkdtempSync(join(tmpdir(), 'kites-svc-work-'));
     backend = writeBackend(work);
     httpPort = await freePort();
@@ -78,12 +80,17 @@ describe('Services on the process runtime: userspace proxy, EndpointSlices, ingr
 
   afterAll(async () => {
     try {
-      // Process-runtime pods are host processes that outlive the server (as containers outlive
-      // a kubelet): delete them first, then stop any the deletion missed.
-      await cluster?.kubectl(['delete', 'ns', ns, '--timeout', '60s'], { timeoutMs: 70_000 });
-      await cluster?.stop();
-      if (work) killBackends(work);
-      // The proxy leaves its VIPs on kites-svc when it stops (as kube-proxy leaves its rules).
+      // Process-runtime pods are host processes that outlive the server (as containers outlive a
+      // kubelet): `kites killall` stops them, and removes kites-svc, where the proxy leaves its
+      // VIPs when it stops (as kube-proxy leaves its rules).
+      await cluster?.stop({ keepDataDir: true });
+      if (cluster) {
+        const r = await runKites(['killall', '--data-dir', cluster.dataDir], { timeoutMs: 120_000 });
+        if (r.code !== 0) console.warn(`kites killall failed: ${r.stderr}`);
+        rmSync(cluster.dataDir, { recursive: true, force: true });
+      }
+      const left = work ? killBackends(work) : 0; // a safety net: killall should have stopped them all
+      if (left) console.warn(`${left} pod processes outlived kites killall`);
       if (root) await run('ip', ['addr', 'flush', 'dev', 'kites-svc']).catch(() => undefined);
     } finally {
       if (work) rmSync(work, { recursive: true, force: true });
@@ -258,15 +265,17 @@ describe('Services on the process runtime: userspace proxy, EndpointSlices, ingr
   }, 120_000);
 });
 
-/** Kills the backend processes this file's pods started (found by their program's path). */
-function killBackends(dir: string): void {
+/** Kills the backend processes this file's pods started (found by their program's path); returns how many. */
+function killBackends(dir: string): number {
+  let n = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(dir, 'backend.cjs'))) process.kill(Number(pid), 'SIGKILL');
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(dir, 'backend.cjs'))) { process.kill(Number(pid), 'SIGKILL'); n++; }
     } catch {
       // gone meanwhile
     }
   }
+  return n;
 }
 
 function run(cmd: string, args: string[]): Promise<string> {
