@@ -152,6 +152,18 @@ describe.skipIf(missing !== undefined)(`Services on the containerd runtime${miss
     await waitFor('the client address through the Local NodePort', async () => (last = await ask()) === clientIP, 30_000, () => `last answer: ${last}, client ${clientIP}`);
     expect((await k(['patch', 'svc', 'peer', '-p', '{"spec":{"externalTrafficPolicy":"Cluster"}}'])).code).toBe(0);
     await waitFor('the gateway address through the Cluster NodePort', async () => (last = await ask()) === '10.42.0.1', 30_000, () => `last answer: ${last}`);
+
+    // The same backend by name (the pod's resolv.conf search path) and by ClusterIP; from the
+    // backend pod itself (hairpin); from the host to the ClusterIP and to the NodePort on 127.0.0.1.
+    const clusterIP = (await k(['get', 'svc', 'peer', '-o', 'jsonpath={.spec.clusterIP}'])).stdout;
+    const byName = await execIn('peer-client', 'timeout 5 wget -q -O- http://peer/cgi-bin/peer');
+    expect(byName.out.trim().replace(/^\[::ffff:(.*)\]$/, '$1')).toBe(clientIP);
+    const hairpin = await execIn('peer-echo', `timeout 5 wget -q -O- http://${clusterIP}/cgi-bin/peer`);
+    expect(hairpin.code, hairpin.out).toBe(0);
+    const fromHost = await run('curl', ['-sS', '--max-time', '5', `http://${clusterIP}/cgi-bin/peer`]);
+    expect(fromHost.trim()).not.toBe('');
+    const viaLoopback = await run('curl', ['-sS', '--max-time', '5', `http://127.0.0.1:${nodePort}/cgi-bin/peer`]);
+    expect(viaLoopback.trim()).not.toBe('');
   }, 180_000);
 
   it('cluster DNS over TCP; a large answer over UDP is truncated (TC) and complete over TCP', async () => {
@@ -170,6 +182,11 @@ describe.skipIf(missing !== undefined)(`Services on the containerd runtime${miss
     const name = `many.${ns}.svc.cluster.local`;
     await waitFor('all 60 addresses over TCP', async () => (last = await dig('+tcp', '+short', name)).trim().split('\n').length === 60, 30_000, () => last);
     expect(new Set((await dig('+tcp', '+short', name)).trim().split('\n'))).toEqual(new Set(addresses));
+    // SRV for a named port of a Service with a selector; PTR of a ClusterIP.
+    await apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'named' }, spec: { selector: { app: 'none' }, ports: [{ name: 'http', port: 8080 }] } });
+    const namedIP = (await k(['get', 'svc', 'named', '-o', 'jsonpath={.spec.clusterIP}'])).stdout;
+    await waitFor('SRV of a named port', async () => (last = (await dig('+short', 'SRV', `_http._tcp.named.${ns}.svc.cluster.local`)).trim()) === `0 100 8080 named.${ns}.svc.cluster.local.`, 30_000, () => last);
+    expect((await dig('+short', '-x', namedIP)).trim()).toBe(`named.${ns}.svc.cluster.local.`);
     const udp = await dig('+notcp', '+ignore', '+noedns', name);
     expect(udp).toMatch(/flags:[^;]*\btc\b/);
     expect(udp).toMatch(/status: NOERROR/);
