@@ -116,6 +116,10 @@ describe('Services on the process runtime: userspace proxy, EndpointSlices, ingr
       const ports = s.flatMap((x) => (x.endpoints ?? []).filter((e) => e.conditions.ready).map(() => x.ports?.[0]?.port));
       return s.flatMap((x) => x.ports ?? []).length >= 2 && new Set(ports).size === 2;
     }, 60_000, async () => JSON.stringify(await slices('web')));
+    // v1 Endpoints group addresses by their port sets: one subset per backend here.
+    const ep = await getJson<{ subsets?: Array<{ addresses?: Array<{ ip: string; targetRef?: { name: string } }>; ports?: Array<{ name?: string; port: number }> }> }>(['get', 'endpoints', 'web']);
+    expect((ep.subsets ?? []).map((s) => s.ports?.map((p) => `${p.name}:${p.port}`).join()).sort()).toEqual([`web:${pa}`, `web:${pb}`].sort());
+    expect((ep.subsets ?? []).flatMap((s) => s.addresses?.map((a) => a.ip) ?? [])).toEqual(['127.0.0.1', '127.0.0.1']);
     const svc = await service('web');
     const nodePort = svc.spec.ports[0]!.nodePort!;
     expect(nodePort).toBeGreaterThanOrEqual(30000);
@@ -228,6 +232,7 @@ describe('Services on the process runtime: userspace proxy, EndpointSlices, ingr
     expect((await get('a.example.com', '/b/c')).body).toBe('ing-b');
     expect((await get('a.example.com', '/bc')).body).toBe('ing-a'); // Prefix matches whole path elements
     expect((await get('unknown.example.com', '/')).status).toBe(404);
+    await waitFor('the Ingress status address', async () => (await k(['get', 'ingress', 'routes', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])).stdout === '127.0.0.1', 20_000);
     expect((await get('a.example.com', '/empty')).status).toBe(503);
 
     // TLS: curl resolves a.example.com to 127.0.0.1 and sends it as SNI; the Secret's certificate verifies.
