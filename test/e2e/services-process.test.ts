@@ -263,7 +263,24 @@ describe('Services on the process runtime: userspace proxy, EndpointSlices, ingr
     await waitFor('lb1 answers on its load-balancer address', async () => (await httpGet(ip1, 8088)).body === 'lb', 60_000);
     await waitFor('lb2 answers on 127.241.0.9', async () => (await httpGet('127.241.0.9', 8089)).body === 'lb', 20_000);
 
-    const del = await k(['delete', 'svc', 'lb1', 'lb2', '--timeout', '30s']);
+    // No longer a LoadBalancer: the address and the finalizer go (the NodePort with it).
+    // Upstream's update drops an unchanged externalTrafficPolicy with the type (dropTypeDependentFields);
+    // kites refuses it ("may only be set for externally-accessible services"), so it is cleared here.
+    const toClusterIP = await k(['patch', 'svc', 'lb2', '--type', 'merge', '-p', '{"spec":{"type":"ClusterIP","loadBalancerIP":null,"externalTrafficPolicy":null}}']);
+    expect(toClusterIP.code, toClusterIP.stderr).toBe(0);
+    await waitFor('lb2 without status and finalizer', async () => {
+      s2 = await service('lb2');
+      return !s2.status?.loadBalancer?.ingress?.length && !(s2.metadata.finalizers ?? []).length;
+    }, 20_000, () => JSON.stringify(s2));
+    await waitFor('127.241.0.9 no longer served', async () => (await tcpConnect('127.241.0.9', 8089, 1_000)).result !== 'connected', 20_000);
+
+    // An address outside the pool is not given: no status, a SyncLoadBalancerFailed event.
+    await apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb3' }, spec: { type: 'LoadBalancer', loadBalancerIP: '10.9.9.9', selector: { app: 'lb' }, ports: [{ port: 8090, targetPort: 'http' }] } });
+    let evs = '';
+    await waitFor('a SyncLoadBalancerFailed event', async () => (evs = (await k(['get', 'events', '--field-selector', 'involvedObject.name=lb3', '-o', 'jsonpath={.items[*].reason}'])).stdout).includes('SyncLoadBalancerFailed'), 20_000, () => evs);
+    expect((await service('lb3')).status?.loadBalancer?.ingress ?? []).toEqual([]);
+
+    const del = await k(['delete', 'svc', 'lb1', 'lb2', 'lb3', '--timeout', '30s']);
     expect(del.code, del.stderr).toBe(0);
     expect((await k(['get', 'svc', 'lb1'])).code).not.toBe(0);
     await waitFor('lb1 address no longer served', async () => (await tcpConnect(ip1, 8088, 1_000)).result !== 'connected', 20_000);
