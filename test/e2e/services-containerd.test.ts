@@ -166,6 +166,32 @@ describe.skipIf(missing !== undefined)(`Services on the containerd runtime${miss
     expect(viaLoopback.trim()).not.toBe('');
   }, 180_000);
 
+  it('iptables proxy: a ClusterIP spreads over replicas, ClientIP affinity pins one, no endpoints refuses (REJECT)', async () => {
+    const serveName = 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www';
+    await apply({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'names' },
+      spec: {
+        replicas: 2, selector: { matchLabels: { app: 'names' } },
+        template: { metadata: { labels: { app: 'names' } }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image, imagePullPolicy: 'Never', command: sh(serveName), ports: [{ name: 'http', containerPort: 8080 }] }] } },
+      },
+    });
+    await apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'names' }, spec: { selector: { app: 'names' }, ports: [{ port: 80, targetPort: 'http' }] } });
+    await runPod('names-client', sh('sleep 3600'));
+    // Ten requests in one exec: the distinct answers.
+    const spread = async () => new Set((await execIn('names-client', 'for i in 1 2 3 4 5 6 7 8 9 10; do timeout 3 wget -q -O- http://names/; done')).out.trim().split('\n'));
+    let seen = new Set<string>();
+    await waitFor('both replicas answer', async () => (seen = await spread()).size === 2 && [...seen].every((n) => n.startsWith('names-')), 60_000, () => [...seen].join());
+    expect((await k(['patch', 'svc', 'names', '-p', '{"spec":{"sessionAffinity":"ClientIP"}}'])).code).toBe(0);
+    await waitFor('ClientIP affinity pins one replica', async () => (seen = await spread()).size === 1, 30_000, () => [...seen].join());
+    expect((await k(['scale', 'deploy', 'names', '--replicas', '0'])).code).toBe(0);
+    let refused = { code: null as number | null, out: '' };
+    await waitFor('connections refused', async () => /refused/i.test((refused = await execIn('names-client', 'time timeout 3 wget -q -O- http://names/')).out), 60_000, () => refused.out);
+    // Refused, not timed out: upstream's REJECT (ICMP port unreachable). The host answers so fast
+    // that the ICMP error often arrives while connect() still holds the socket lock, where Linux
+    // records it as a soft error and retransmits the SYN: the refusal then takes one RTO (1 s).
+    expect(refused.out).toMatch(/real\s+0m\s*[01]\.\d+s/);
+  }, 180_000);
+
   it('cluster DNS over TCP; a large answer over UDP is truncated (TC) and complete over TCP', async () => {
     const dig = (...args: string[]) => run('dig', [`@${clusterDns}`, '+time=2', '+tries=2', ...args]);
     let last = '';
