@@ -202,7 +202,7 @@ describe('Services on the process runtime: userspace proxy, EndpointSlices, ingr
     expect((await endpoints('unready-published'))[0]!.conditions).toEqual({ ready: true, serving: true, terminating: false });
   }, 180_000);
 
-  it('ingress: host and path routing, TLS with SNI from a kubernetes.io/tls Secret, WebSocket, 404 and 503', async () => {
+  it('ingress: host and path routing, TLS with SNI from a kubernetes.io/tls Secret, WebSocket (plain and TLS), 404 and 503', async () => {
     const [pa, pb, pw] = [await freePort(), await freePort(), await freePort()];
     await deployment('ing-a', 'ing-a', backend('http', 'ing-a', String(pa)), { name: 'http', containerPort: pa });
     await deployment('ing-b', 'ing-b', backend('http', 'ing-b', String(pb)), { name: 'http', containerPort: pb });
@@ -247,6 +247,7 @@ describe('Services on the process runtime: userspace proxy, EndpointSlices, ingr
 
     await waitFor('the WebSocket backend ready', async () => (await get('a.example.com', '/ws')).body === 'ws backend', 30_000);
     expect(await wsEcho('127.0.0.1', httpPort, 'a.example.com', 'hello')).toBe('echo:hello');
+    expect(await wsEcho('127.0.0.1', httpsPort, 'a.example.com', 'over tls', { tls: { ca: readFileSync(join(work, 'tls.crt'), 'utf8') } })).toBe('echo:over tls');
   }, 180_000);
 
   it('LoadBalancer: an address from --lb-address-pool, reachable through the proxy; loadBalancerIP honoured; deletion removes the finalizer', async () => {

@@ -49,10 +49,16 @@ export function udpRequest(host: string, port: number, payload: string, timeoutM
   });
 }
 
-/** Opens ws://host:port/path with a Host header, sends `text`, resolves with the first message. */
-export function wsEcho(host: string, port: number, hostHeader: string, text: string, timeoutMs = 5_000): Promise<string> {
+/**
+ * Opens ws://host:port/ws with a Host header (wss:// with `tls`: SNI = the Host header, verified
+ * against `tls.ca`), sends `text`, resolves with the first message.
+ */
+export function wsEcho(host: string, port: number, hostHeader: string, text: string, opts: { timeoutMs?: number; tls?: { ca: string } } = {}): Promise<string> {
+  const timeoutMs = opts.timeoutMs ?? 5_000;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${host}:${port}/ws`, { headers: { host: hostHeader }, handshakeTimeout: timeoutMs });
+    const ws = new WebSocket(`${opts.tls ? 'wss' : 'ws'}://${host}:${port}/ws`, {
+      headers: { host: hostHeader }, handshakeTimeout: timeoutMs, ...(opts.tls ? { ca: opts.tls.ca, servername: hostHeader } : {}),
+    });
     const timer = setTimeout(() => { ws.terminate(); reject(new Error('websocket: no echo in time')); }, timeoutMs);
     ws.on('open', () => ws.send(text));
     ws.on('message', (m: Buffer) => { clearTimeout(timer); ws.close(); resolve(m.toString('utf8')); });
