@@ -37,7 +37,9 @@ function containersMissing(): string | undefined {
 describe.skipIf(!fs.existsSync(acceptance))('acceptance scenarios', () => {
   for (const k of kubectls) {
     it(`scenarios/10-api.sh with ${k.name}`, async () => {
-      const { code, out } = await runScenario(['scenarios/10-api.sh'], k.bin);
+      // A user's cluster runs the service proxy (Service IPs on the host) and ingress on :80/:443:
+      // one such cluster on the machine at a time.
+      const { code, out } = await withHostNetworkLock(() => runScenario(['scenarios/10-api.sh'], k.bin));
       if (code !== 0) console.log(out);
       expect(out).toMatch(/\d+ passed, 0 failed/);
       expect(code).toBe(0);
@@ -46,7 +48,7 @@ describe.skipIf(!fs.existsSync(acceptance))('acceptance scenarios', () => {
 
   // Pods, workloads, CRDs, server-side apply and helm 3 and 4 on one cluster, as run-process.sh runs them.
   it.skipIf(!fs.existsSync(helm3) || !fs.existsSync(helm4))('scenarios 20, 25, 30 and 60 on the process runtime', async () => {
-    const { code, out } = await runScenario(['scenarios/20-pods.sh', 'scenarios/25-process-http.sh', 'scenarios/30-workloads.sh', 'scenarios/60-crd-ssa-helm.sh'], 'kubectl');
+    const { code, out } = await withHostNetworkLock(() => runScenario(['scenarios/20-pods.sh', 'scenarios/25-process-http.sh', 'scenarios/30-workloads.sh', 'scenarios/60-crd-ssa-helm.sh'], 'kubectl'));
     if (code !== 0) console.log(out);
     expect(out).toMatch(/\d+ passed, 0 failed/);
     expect(code).toBe(0);
