@@ -97,6 +97,7 @@ export class ApiServer {
     const hooks = (this.hooks = createHooks({
       lookupNamespace: (name) => this.registry('', 'namespaces').tryGet('', name),
       priorityClass: (name) => this.registry('scheduling.k8s.io', 'priorityclasses').tryGet('', name),
+      serviceAccount: (ns, name) => this.registry('', 'serviceaccounts').tryGet(ns, name),
       serviceCidr: options.serviceCidr ?? '10.43.0.0/16',
       defaultTolerationSeconds: options.defaultTolerationSeconds,
       listServices: async () => (await listPage(options.store, { prefix: this.registry('', 'services').listPrefix(''), resourcePrefix: this.registry('', 'services').resourcePrefix() })).items,

@@ -45,6 +45,9 @@ export class PodVolumes extends Map<string, string> {
   readonly readOnly = new Set<string>();
 }
 
+/** Where the ServiceAccount admission mounts the API access token volume. */
+export const serviceAccountMountPath = '/var/run/secrets/kubernetes.io/serviceaccount';
+
 export function podDir(dataDir: string, uid: string): string {
   return join(dataDir, 'agent', 'pods', uid);
 }
@@ -183,6 +186,9 @@ export function exposeMountsOnHost(container: Container, mounts: Mount[], podDir
     if (!m) return;
     env.push({ name: volumeEnvName(vm.name), value: m.hostPath });
     if (resolve(m.containerPath) === resolve(m.hostPath)) return;
+    // The API access token every pod gets: one host path cannot serve every pod, and warning on
+    // each pod would drown real problems; the env variable says where it is.
+    if (m.containerPath === serviceAccountMountPath) return;
     let placed = false;
     try {
       const st = lstatSync(m.containerPath);

@@ -1,11 +1,13 @@
 // Mutating admission of pods on create, as upstream's plugins do:
-//  - ServiceAccount: spec.serviceAccountName defaults to "default";
+//  - ServiceAccount: spec.serviceAccountName defaults to "default", and the API access token volume
+//    is mounted (see service-account-volume.ts);
 //  - Priority: spec.priority (and preemptionPolicy) from spec.priorityClassName, or from the
 //    globalDefault PriorityClass; an unknown class is refused;
 //  - DefaultTolerationSeconds: tolerate not-ready and unreachable NoExecute taints for 300 s, so
 //    pods leave a lost node after five minutes (unless they say otherwise).
 import { errors } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
+import { mountServiceAccountToken } from './service-account-volume.js';
 
 type Obj = Record<string, unknown>;
 const rec = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -13,6 +15,8 @@ const rec = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v
 export interface PodAdmissionDeps {
   priorityClass(name: string): Promise<KubeObject | undefined>;
   priorityClasses(): Promise<KubeObject[]>;
+  /** The pod's ServiceAccount (for its automountServiceAccountToken), when it exists. */
+  serviceAccount?(namespace: string, name: string): Promise<KubeObject | undefined>;
   defaultTolerationSeconds?: number;
 }
 
@@ -23,6 +27,8 @@ export async function admitPodCreate(pod: KubeObject, deps: PodAdmissionDeps): P
   pod.spec = spec;
   if (!spec.serviceAccountName) spec.serviceAccountName = typeof spec.serviceAccount === 'string' && spec.serviceAccount ? spec.serviceAccount : 'default';
   if (!spec.serviceAccount) spec.serviceAccount = spec.serviceAccountName;
+  const sa = deps.serviceAccount ? await deps.serviceAccount(pod.metadata?.namespace ?? '', String(spec.serviceAccountName)) : undefined;
+  mountServiceAccountToken(pod, sa);
 
   let cls: KubeObject | undefined;
   const name = typeof spec.priorityClassName === 'string' ? spec.priorityClassName : '';

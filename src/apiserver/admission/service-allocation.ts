@@ -49,6 +49,7 @@ export async function allocateServiceAddresses(svc: KubeObject, old: KubeObject 
   const name = svc.metadata?.name ?? '';
   const others = (await deps.listServices()).filter((s) => !(s.metadata?.namespace === svc.metadata?.namespace && s.metadata?.name === name));
   const errs: FieldError[] = [];
+  if (old) dropTypeDependentFields(spec, oldSpec);
 
   if (spec.type === 'ExternalName') {
     delete spec.clusterIP; delete spec.clusterIPs;
@@ -123,4 +124,24 @@ function pickClusterIP(cidr: { base: number; size: number }, used: Set<string>):
     for (let n = lo; n < hi; n++) if (!used.has(ipToString(n))) return ipToString(n);
   }
   throw errors.internal('failed to allocate a serviceIP: range is full');
+}
+
+const externallyAccessible = (spec: Obj) => needsNodePorts(spec.type) || (Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0);
+
+/**
+ * As upstream's dropTypeDependentFields: when an update changes the type so that a field no
+ * longer applies, and the update left that field as it was (it came along from the old object),
+ * the field is cleared instead of the update being refused — `kubectl patch` to type ClusterIP
+ * works on a LoadBalancer Service. A value the update changed is the user's, and validated.
+ */
+function dropTypeDependentFields(spec: Obj, oldSpec: Obj): void {
+  const same = (k: string) => JSON.stringify(spec[k]) === JSON.stringify(oldSpec[k]);
+  if (externallyAccessible(oldSpec) && !externallyAccessible(spec) && same('externalTrafficPolicy')) delete spec.externalTrafficPolicy;
+  const wasHealthChecked = oldSpec.type === 'LoadBalancer' && oldSpec.externalTrafficPolicy === 'Local';
+  const isHealthChecked = spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
+  if (wasHealthChecked && !isHealthChecked && same('healthCheckNodePort')) delete spec.healthCheckNodePort;
+  if (oldSpec.type === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
+    if (same('allocateLoadBalancerNodePorts')) delete spec.allocateLoadBalancerNodePorts;
+    if (same('loadBalancerClass')) delete spec.loadBalancerClass;
+  }
 }
