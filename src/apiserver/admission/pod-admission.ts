@@ -27,8 +27,11 @@ export async function admitPodCreate(pod: KubeObject, deps: PodAdmissionDeps): P
   pod.spec = spec;
   if (!spec.serviceAccountName) spec.serviceAccountName = typeof spec.serviceAccount === 'string' && spec.serviceAccount ? spec.serviceAccount : 'default';
   if (!spec.serviceAccount) spec.serviceAccount = spec.serviceAccountName;
+  // Upstream refuses a pod whose ServiceAccount does not exist (yet); kites admits it, without
+  // the token volume — nothing would serve its token or CA (no service-account controller or
+  // root CA publisher runs where a namespace has no ServiceAccount).
   const sa = deps.serviceAccount ? await deps.serviceAccount(pod.metadata?.namespace ?? '', String(spec.serviceAccountName)) : undefined;
-  mountServiceAccountToken(pod, sa);
+  if (sa) mountServiceAccountToken(pod, sa);
 
   let cls: KubeObject | undefined;
   const name = typeof spec.priorityClassName === 'string' ? spec.priorityClassName : '';
