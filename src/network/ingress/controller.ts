@@ -1,6 +1,7 @@
 // The ingress controller: watches Ingresses, IngressClasses, Services, EndpointSlices, Secrets
 // and Nodes; keeps a route table, a backend pool and a certificate store in step with them; serves
 // HTTP and HTTPS (SNI) listeners; writes status.loadBalancer on the Ingresses it serves.
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
@@ -55,6 +56,7 @@ export async function startIngressController(opts: IngressControllerOptions): Pr
   await ensureIngressClass(client, className);
 
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal); // one signal for every informer and wait of this controller
   const factory = new InformerFactory(client, { log });
   const ingressesRef = { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', namespaced: true };
   const ingresses = factory.informerFor<Obj<Ingress>>(ingressesRef);
