@@ -42,12 +42,7 @@ export async function openContainerdRuntime(opts: NodeAgentOptions, address: str
   // The classic field failures (forwarding off, bridge traffic bypassing iptables, FORWARD DROP),
   // fixed where safe and logged; a missing runtime piece stops the agent with the reason.
   const { runPreflight } = await import('./preflight/index.js');
-  const checks = await runPreflight({ fix: true, log: log.child('preflight'), clusterCidr: net.clusterCidr });
-  for (const c of checks.checks) {
-    if (c.status === 'fixed') log.info(`preflight: fixed ${c.name}`, { message: c.message });
-    else if (c.status === 'warn') log.warn(`preflight: ${c.name}`, { message: c.message });
-    else if (c.status === 'fail') log.error(`preflight: ${c.name}`, { message: c.message });
-  }
+  const checks = await runPreflight({ fix: true, log: log.child('preflight'), clusterCidr: net.clusterCidr }); // logs each fix and problem
   if (checks.blocking && !opts.containerd?.endpoint) {
     throw new Error(`this machine cannot run containers (see \`kites check-config\`): ${checks.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.message}`).join('; ')}`);
   }

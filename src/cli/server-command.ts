@@ -55,7 +55,7 @@ export function serverCommand(io: CliIO): Command {
     .addOption(new Option('--write-kubeconfig-mode <mode>', 'file mode of the kubeconfig, octal (default: 0600)').argParser(fileMode))
     .addOption(new Option('--datastore-endpoint <url>', 'store: sqlite:///abs/path.db or memory:// (default: SQLite in <data-dir>/server/db)'))
     .addOption(new Option('--disable-agent', 'do not run a node agent in the server process (a control-plane-only server)'))
-    .addOption(new Option('--runtime <name>', 'container runtime of the node agent: containerd (real containers; the default as root when containerd and runc are installed), process (containers as host processes, no root needed), simulated (pods reported running, nothing runs: for scale tests)').choices(runtimes).default(defaultRuntime()))
+    .addOption(new Option('--runtime <name>', 'container runtime of the node agent: containerd (real containers; the default as root when containerd, runc and the CNI plugins are installed, falling back to process if it cannot start), process (containers as host processes, no root needed), simulated (pods reported running, nothing runs: for scale tests)').choices(runtimes).default(defaultRuntime()))
     .addOption(new Option('--simulated-nodes <n>', 'with --runtime simulated: how many nodes the agent hosts').argParser((v: string) => { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer'); return n; }))
     .addOption(new Option('--node-ip <ip>', 'InternalIP of this node: pod IPs on the process runtime, and where the API server reaches the agent').default('127.0.0.1'))
     .addOption(new Option('--node-monitor-grace-period <seconds>', 'how long a node may miss heartbeats before it is marked NotReady/Unknown and tainted').argParser(seconds).default(40))
@@ -78,8 +78,11 @@ export function serverCommand(io: CliIO): Command {
     .addOption(new Option('--proxy-mode <mode>', 'service proxy: iptables (default as root with containerd) or userspace').choices(['iptables', 'userspace']))
     .addOption(new Option('--ingress-http-port <port>', 'HTTP port of the ingress controller (used by the ingress work)').argParser(port).default(d.ingressHttpPort))
     .addOption(new Option('--ingress-https-port <port>', 'HTTPS port of the ingress controller (used by the ingress work)').argParser(port).default(d.ingressHttpsPort))
-    .action(async (flags: ServerFlags) => {
-      io.exit(await runServer(toServerOptions(flags), io));
+    .action(async (flags: ServerFlags, cmd: Command) => {
+      const options = toServerOptions(flags);
+      // A runtime picked by default may fall back to the process runtime; one asked for may not.
+      options.runtimeChosen = cmd.getOptionValueSource('runtime') !== 'default';
+      io.exit(await runServer(options, io));
     });
 }
 

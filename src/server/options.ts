@@ -22,6 +22,8 @@ export interface ServerOptions {
   datastoreEndpoint: string;
   disableAgent: boolean;
   runtime: RuntimeName;
+  /** The runtime was asked for (a flag), not picked by default: failing to start it is an error. */
+  runtimeChosen: boolean;
   logLevel: LogLevel;
   /** Join token; empty: generated once and kept in <data-dir>/token. */
   token: string;
@@ -72,6 +74,7 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     datastoreEndpoint: '',
     disableAgent: false,
     runtime: defaultRuntime(),
+    runtimeChosen: overrides.runtime !== undefined,
     logLevel: 'info',
     token: '',
     nodeName: hostname().toLowerCase(),
@@ -101,11 +104,11 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
 }
 
 /**
- * containerd when it can work (Linux, root, containerd and runc installed), as k3s; otherwise
- * the process runtime (containers as host processes).
+ * containerd when it can work (Linux, root, containerd, runc and the CNI plugins installed), as
+ * k3s; otherwise the process runtime (containers as host processes).
  */
-export function defaultRuntime(uid = typeof process.getuid === 'function' ? process.getuid() : -1, onPath: (bin: string) => boolean = binaryOnPath): RuntimeName {
-  return process.platform === 'linux' && uid === 0 && onPath('containerd') && onPath('runc') ? 'containerd' : 'process';
+export function defaultRuntime(uid = typeof process.getuid === 'function' ? process.getuid() : -1, onPath: (bin: string) => boolean = binaryOnPath, cniPlugins = (): boolean => ['/usr/lib/cni/bridge', '/opt/cni/bin/bridge'].some((p) => existsSync(p))): RuntimeName {
+  return process.platform === 'linux' && uid === 0 && onPath('containerd') && onPath('runc') && cniPlugins() ? 'containerd' : 'process';
 }
 
 function binaryOnPath(bin: string): boolean {

@@ -150,15 +150,27 @@ export async function startServer(options: ServerOptions, deps: ServerDeps = {})
       clusterCidr: options.clusterCidr, serviceCidr: options.serviceCidr, lbAddressPool: options.lbAddressPool, disable: options.disable });
     cleanups.push({ what: 'stop controllers', run: async () => { controllersAbort.abort(); await controllersDone; } });
 
+    let effectiveRuntime = options.runtime;
     if (!options.disableAgent) {
       t = clock();
-      const agent = await startEmbeddedAgent({ options: { ...options, controlPlane: true }, transport: apiServer.inProcessTransport(), clientCA: pki.clientCA.cert, dataDir: layout.root, log });
+      const startAgent = (runtime: typeof options.runtime) => startEmbeddedAgent({ options: { ...options, runtime, controlPlane: true }, transport: apiServer.inProcessTransport(), clientCA: pki.clientCA.cert, dataDir: layout.root, log });
+      let agent: Awaited<ReturnType<typeof startAgent>>;
+      try {
+        agent = await startAgent(options.runtime);
+      } catch (e) {
+        if (options.runtime !== 'containerd' || options.runtimeChosen) throw e;
+        // containerd was only the default: a working cluster on the process runtime beats none.
+        log.warn('the containerd runtime could not start; running pods as host processes instead (pass --runtime containerd to make this an error)', { err: e });
+        progress(`kites: containerd could not start (${(e as Error).message}); using the process runtime`);
+        effectiveRuntime = 'process';
+        agent = await startAgent('process');
+      }
       cleanups.push({ what: 'stop node agent', run: () => agent.stop() });
-      log.info('node agent started', { runtime: options.runtime, nodes: agent.nodeNames.length <= 3 ? agent.nodeNames.join(',') : `${agent.nodeNames.length} nodes`, ms: Math.round(clock() - t) });
+      log.info('node agent started', { runtime: effectiveRuntime, nodes: agent.nodeNames.length <= 3 ? agent.nodeNames.join(',') : `${agent.nodeNames.length} nodes`, ms: Math.round(clock() - t) });
     }
 
     const { startClusterNetworking } = await import('./network.js');
-    const networking = await startClusterNetworking({ options, transport: apiServer.inProcessTransport(), apiPort: port, log });
+    const networking = await startClusterNetworking({ options: { ...options, runtime: effectiveRuntime }, transport: apiServer.inProcessTransport(), apiPort: port, log });
     cleanups.push({ what: 'stop cluster networking', run: () => networking.stop() });
 
     // Written only now, so a client that finds the file finds a serving, ready API (k3s does the same).

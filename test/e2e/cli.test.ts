@@ -1,5 +1,6 @@
 // The `kites` command as a user runs it: help, version, server start-up, the data dir lock, SIGTERM.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultRuntime } from '../../src/server/options.js';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -112,4 +113,19 @@ describe('kites server without an API', () => {
     expect(code).toBe(1);
     expect(s.output()).toContain('kites: server failed to start:');
   });
+});
+
+// containerd is the default only as a convenience: when it cannot start, the server still
+// brings up a working node on the process runtime (an explicit --runtime containerd would fail).
+describe.skipIf(defaultRuntime() !== 'containerd')('kites server falls back from a default containerd', () => {
+  it('runs pods as processes when containerd cannot be reached, and says so', async () => {
+    const cluster = await startTestCluster({ defaultRuntime: true, args: ['--container-runtime-endpoint', '/nonexistent/kites-cri.sock'] });
+    try {
+      expect(cluster.output()).toContain('using the process runtime');
+      const nodes = await cluster.kubectl(['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.annotations.kites\\.io/runtime}']);
+      expect(nodes.stdout).toBe('process');
+    } finally {
+      await cluster.stop();
+    }
+  }, 60_000);
 });

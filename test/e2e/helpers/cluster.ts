@@ -80,6 +80,8 @@ export interface StartOptions {
   ingress?: boolean;
   /** Run the service proxy (off by default: as root it binds Service IPs on the host). */
   proxy?: boolean;
+  /** Leave the runtime to kites' own default (tests default to --runtime process). */
+  defaultRuntime?: boolean;
 }
 
 /** Spawns `bin/kites server` and resolves once /readyz answers ok (rejects with the server output otherwise). */
@@ -93,7 +95,7 @@ export async function startTestCluster(opts: StartOptions = {}): Promise<TestClu
   const userArgs = opts.args ?? [];
   // The service proxy binds Service IPs on the host as root: one cluster at a time may run it.
   const defaults = [
-    ...(userArgs.includes('--runtime') ? [] : ['--runtime', 'process']),
+    ...(userArgs.includes('--runtime') || opts.defaultRuntime ? [] : ['--runtime', 'process']),
     ...(opts.ingress ? [] : ['--disable', 'ingress']),
     ...(opts.proxy || userArgs.includes('--proxy-mode') ? [] : ['--disable-kube-proxy']),
   ];
