@@ -72,6 +72,22 @@ describe('kites command', () => {
     expect((await run(['server', '--runtime', 'docker'])).err).toContain('Allowed choices are process, containerd, simulated');
   });
 
+  it('checks the networking flags before starting anything', async () => {
+    const cases: Array<[string[], string]> = [
+      [['--cluster-cidr', '10.42.0.0'], 'expected an IPv4 CIDR'],
+      [['--cluster-cidr', '10.42.0.0/26'], 'must be /24 or wider'],
+      [['--service-cidr', '10.43.0.0/33'], 'expected an IPv4 CIDR'],
+      [['--cluster-dns', 'dns.local'], 'expected an IPv4 address'],
+      [['--lb-address-pool', '127.240.0.0/24,bogus'], 'invalid load balancer address pool item "bogus"'],
+      [['--disable', 'coredns,metrics-server'], 'unknown component metrics-server'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(['server', ...args]);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(message);
+    }
+  });
+
   it('agent needs a server and a token', async () => {
     const r = await run(['agent']);
     expect(r.code).toBe(1);

@@ -7,6 +7,8 @@ import { parseFileMode } from '../server/kubeconfig.js';
 import { defaultRuntime, logLevels, runtimes, serverOptions, type RuntimeName, type ServerOptions } from '../server/options.js';
 import type { RunningServer } from '../server/server.js';
 import type { CliIO } from './io.js';
+import { parseCidr, parseIpv4 } from '../network/host/cidr.js';
+import { AddressPool } from '../cloud/local/address-pool.js';
 
 /** How long a SIGTERM may take before the process exits anyway (kubelet's default grace is 30 s; k3s's service unit waits 90 s; the acceptance scripts wait 10 s). */
 const SHUTDOWN_DEADLINE_MS = 8_000;
@@ -65,15 +67,15 @@ export function serverCommand(io: CliIO): Command {
     .addOption(new Option('-t, --token <token>', 'join token for agents; default: generated once, kept in <data-dir>/token').env('KITES_TOKEN'))
     .addOption(new Option('--node-name <name>', 'name of this node (default: the host name)'))
     .addOption(new Option('--tls-san <name>', 'extra host name or IP in the serving certificate (repeatable, or comma-separated)').argParser(collect))
-    .addOption(new Option('--cluster-cidr <cidr>', 'pod IP range: each node gets a /24 of it for its pods (routed locally)').default(d.clusterCidr))
-    .addOption(new Option('--service-cidr <cidr>', 'Service ClusterIP range (.1: the kubernetes Service, .10: cluster DNS); routed locally').default(d.serviceCidr))
-    .addOption(new Option('--cluster-dns <ip>', 'ClusterIP of the cluster DNS Service (kube-system/kube-dns), served inside the node').default(d.clusterDns))
+    .addOption(new Option('--cluster-cidr <cidr>', 'pod IP range: each node gets a /24 of it for its pods (routed locally)').argParser(clusterCidr).default(d.clusterCidr))
+    .addOption(new Option('--service-cidr <cidr>', 'Service ClusterIP range (.1: the kubernetes Service, .10: cluster DNS); routed locally').argParser(ipv4Cidr).default(d.serviceCidr))
+    .addOption(new Option('--cluster-dns <ip>', 'ClusterIP of the cluster DNS Service (kube-system/kube-dns), served inside the node').argParser(ipv4).default(d.clusterDns))
     .addOption(new Option('--cluster-domain <domain>', 'cluster DNS domain (pod search paths, DNS names; also in the serving certificate)').default(d.clusterDomain))
-    .addOption(new Option('--lb-address-pool <cidr>', 'addresses for LoadBalancer Services: a CIDR, a comma list or a-b ranges (default: the node addresses)'))
+    .addOption(new Option('--lb-address-pool <cidr>', 'addresses for LoadBalancer Services: a CIDR, a comma list or a-b ranges (default: the node addresses)').argParser(addressPool))
     .addOption(new Option('--pause-image <ref>', 'image of pod sandboxes (containerd runtime); the default kites.local/pause is built from the host\'s static busybox when absent').default(d.pauseImage))
     .addOption(new Option('--private-registry <file>', 'registries.yaml (k3s format): registry mirrors and credentials for the containerd runtime'))
     .addOption(new Option('--container-runtime-endpoint <socket>', 'use this existing CRI socket instead of starting containerd'))
-    .addOption(new Option('--disable <name>', 'do not run a packaged component: coredns, servicelb, traefik/ingress (repeatable, or comma-separated)').argParser(collect))
+    .addOption(new Option('--disable <name>', 'do not run a packaged component: coredns, servicelb, traefik/ingress (repeatable, or comma-separated)').argParser(components))
     .addOption(new Option('--disable-kube-proxy', 'do not run the service proxy'))
     .addOption(new Option('--proxy-mode <mode>', 'service proxy: iptables (default as root with containerd) or userspace').choices(['iptables', 'userspace']))
     .addOption(new Option('--ingress-http-port <port>', 'HTTP port of the built-in ingress controller (IngressClass kites)').argParser(port).default(d.ingressHttpPort))
@@ -199,4 +201,40 @@ function seconds(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a whole number of seconds.');
   return n;
+}
+
+function ipv4Cidr(v: string): string {
+  const c = parseCidr(v);
+  if (!c || c.prefix > 30) throw new InvalidArgumentError('expected an IPv4 CIDR with room for addresses, such as 10.42.0.0/16.');
+  return v;
+}
+
+/** Nodes get /24s of the cluster CIDR (kube-controller-manager --node-cidr-mask-size 24). */
+function clusterCidr(v: string): string {
+  const c = parseCidr(ipv4Cidr(v));
+  if (c && c.prefix > 24) throw new InvalidArgumentError('must be /24 or wider: each node gets a /24 of it.');
+  return v;
+}
+
+function ipv4(v: string): string {
+  if (parseIpv4(v) === undefined) throw new InvalidArgumentError('expected an IPv4 address, such as 10.43.0.10.');
+  return v;
+}
+
+function addressPool(v: string): string {
+  try {
+    AddressPool.parse(v);
+  } catch (e) {
+    throw new InvalidArgumentError(`${(e as Error).message}.`);
+  }
+  return v;
+}
+
+const packagedComponents = ['coredns', 'dns', 'servicelb', 'traefik', 'ingress'];
+
+function components(v: string, previous: string[] | undefined): string[] {
+  const all = collect(v, previous);
+  const unknown = all.filter((c) => !packagedComponents.includes(c));
+  if (unknown.length) throw new InvalidArgumentError(`unknown component ${unknown.join(', ')}; one of ${packagedComponents.join(', ')}.`);
+  return all;
 }
