@@ -79,7 +79,7 @@ describe('kites command', () => {
       [['--service-cidr', '10.43.0.0/33'], 'expected an IPv4 CIDR'],
       [['--cluster-dns', 'dns.local'], 'expected an IPv4 address'],
       [['--lb-address-pool', '127.240.0.0/24,bogus'], 'invalid load balancer address pool item "bogus"'],
-      [['--disable', 'coredns,metrics-server'], 'unknown component metrics-server'],
+      [['--disable', 'coredns,kube-router'], 'unknown component kube-router'],
     ];
     for (const [args, message] of cases) {
       const r = await run(['server', ...args]);

@@ -230,7 +230,8 @@ function addressPool(v: string): string {
   return v;
 }
 
-const packagedComponents = ['coredns', 'dns', 'servicelb', 'traefik', 'ingress'];
+// k3s's names; local-storage and metrics-server are not packaged yet, so disabling them is a no-op.
+const packagedComponents = ['coredns', 'dns', 'servicelb', 'traefik', 'ingress', 'local-storage', 'metrics-server'];
 
 function components(v: string, previous: string[] | undefined): string[] {
   const all = collect(v, previous);
