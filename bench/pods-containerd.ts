@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { fromKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
 import type { KubeObject } from '../src/api/types.js';
+import { podStartTimer } from './pod-start-timer.js';
 import { waitForNoKitesContainerd, withHostNetworkLock } from '../test/e2e/helpers/host-lock.js';
 
 const run = promisify(execFile);
@@ -72,34 +73,10 @@ async function benchUnlocked(n: number): Promise<void> {
     console.log(`server up, node Ready, after ${(performance.now() - tStart).toFixed(0)} ms`);
 
     const pods = client.resource<KubeObject>({ group: '', version: 'v1', resource: 'pods', namespaced: true });
-    const created = new Map<string, number>();
-    const running = new Map<string, number>();
-    const waiters = new Map<string, () => void>();
-    const list = await pods.list('default');
-    void (async () => {
-      for await (const ev of pods.watch('default', { resourceVersion: list.metadata.resourceVersion, signal: abort.signal })) {
-        const name = ev.object.metadata?.name ?? '';
-        if ((ev.object.status as { phase?: string } | undefined)?.phase === 'Running' && !running.has(name) && created.has(name)) {
-          running.set(name, performance.now());
-          waiters.get(name)?.();
-        }
-      }
-    })().catch(() => {});
-    const start = async (name: string) => {
-      const done = new Promise<void>((r) => waiters.set(name, r));
-      const timeout = setTimeout(() => waiters.get(name)?.(), 120_000);
-      created.set(name, performance.now());
-      await pods.create('default', { metadata: { name }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'busybox:1.36', command: ['sleep', '3600'] }] } } as KubeObject);
-      await done;
-      clearTimeout(timeout);
-      if (!running.has(name)) throw new Error(`pod ${name} not Running after 120 s (log: ${logFile})`);
-      return running.get(name)! - created.get(name)!;
-    };
-    const clear = async () => {
-      await pods.deleteCollection('default', { gracePeriodSeconds: 0 }).catch(() => {});
-      const gone = Date.now() + 120_000;
-      while ((await pods.list('default')).items.length > 0 && Date.now() < gone) await sleep(200);
-    };
+    const timer = await podStartTimer(pods, 'default', abort.signal);
+    const spec = { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'busybox:1.36', command: ['sleep', '3600'] }] };
+    const start = (name: string) => timer.start(name, spec).catch((e: Error) => { throw new Error(`${e.message} (log: ${logFile})`); });
+    const clear = () => timer.clear();
 
     const seq: number[] = [];
     for (let i = 0; i < n; i++) seq.push(await start(`seq-${i}`));

@@ -8,8 +8,9 @@ import path from 'node:path';
 import { fromKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
 import type { KubeObject } from '../src/api/types.js';
+import { percentile, podStartTimer } from './pod-start-timer.js';
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+const pct = percentile;
 
 export async function benchPods(opts: { sequential?: number; burst?: number } = {}): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kites-bench-pods-'));
@@ -24,33 +25,12 @@ export async function benchPods(opts: { sequential?: number; burst?: number } = 
     const nodes = client.resource({ group: '', version: 'v1', resource: 'nodes', namespaced: false });
     while ((await nodes.list()).items.length === 0) await new Promise((r) => setTimeout(r, 100));
     const pods = client.resource<KubeObject>({ group: '', version: 'v1', resource: 'pods', namespaced: true });
-    const created = new Map<string, number>();
-    const running = new Map<string, number>();
-    const waiters = new Map<string, () => void>();
-    const list = await pods.list('default');
-    void (async () => {
-      for await (const ev of pods.watch('default', { resourceVersion: list.metadata.resourceVersion, signal: abort.signal })) {
-        const name = ev.object.metadata?.name ?? '';
-        if ((ev.object.status as { phase?: string } | undefined)?.phase === 'Running' && !running.has(name) && created.has(name)) {
-          running.set(name, performance.now());
-          waiters.get(name)?.();
-        }
-      }
-    })().catch(() => {});
-    const start = async (name: string) => {
-      const done = new Promise<void>((r) => waiters.set(name, r));
-      created.set(name, performance.now());
-      await pods.create('default', { metadata: { name }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '300'] }] } } as KubeObject);
-      await done;
-      return running.get(name)! - created.get(name)!;
-    };
     // The node runs at most 110 pods: each round starts from an empty namespace. The agent stops the
     // processes of deleted pods; waiting for that also leaves nothing behind when the server stops.
-    const clear = async () => {
-      await pods.deleteCollection('default', { gracePeriodSeconds: 0 }).catch(() => {});
-      const gone = Date.now() + 60_000;
-      while ((await pods.list('default')).items.length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 200));
-    };
+    const timer = await podStartTimer(pods, 'default', abort.signal);
+    const spec = { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '300'] }] };
+    const start = (name: string) => timer.start(name, spec);
+    const clear = () => timer.clear(60_000);
     const seq: number[] = [];
     for (let i = 0; i < (opts.sequential ?? 50); i++) seq.push(await start(`seq-${i}`));
     console.log(`pod start, ${seq.length} sequential: p50 ${pct(seq, 50).toFixed(0)} ms, p99 ${pct(seq, 99).toFixed(0)} ms`);
