@@ -11,22 +11,11 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultKubectl, repoRoot, runKites, startTestCluster, type TestCluster } from './helpers/cluster.js';
-import { waitForNoKitesContainerd, withHostNetworkLock } from './helpers/host-lock.js';
+import { defaultKubectl, type TestCluster } from './helpers/cluster.js';
+import { buildImage, containerdMissing, startContainerdTestCluster, type ContainerdTestCluster } from './helpers/containerd-cluster.js';
 import { bcryptHash, registryAvailable, startRegistry, type LocalRegistry } from './helpers/registry.js';
 
-const buildImage = join(repoRoot, '../shared/acceptance/images/build-busybox-image.py');
-
-function containerdMissing(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not root';
-  for (const bin of ['/usr/bin/containerd', '/usr/sbin/runc', '/usr/bin/busybox', '/usr/bin/python3']) if (!existsSync(bin)) return `${bin} missing`;
-  if (!existsSync('/usr/lib/cni/bridge') && !existsSync('/opt/cni/bin/bridge')) return 'CNI plugins missing';
-  if (!registryAvailable()) return 'docker-registry or skopeo missing';
-  if (!existsSync(buildImage)) return `${buildImage} missing (shared/ not beside the checkout)`;
-  return undefined;
-}
-
-const missing = containerdMissing();
+const missing = containerdMissing() ?? (registryAvailable() ? undefined : 'docker-registry or skopeo missing');
 const ns = 'ctrd';
 const auth = { username: 'kites', password: 's3cret-pw' };
 
@@ -36,57 +25,42 @@ describe.skipIf(missing !== undefined)(`containerd runtime end to end${missing ?
   let work: string;
   let open: LocalRegistry;
   let locked: LocalRegistry;
-  let releaseLock = () => {};
-  let lockHeld: Promise<void> = Promise.resolve();
+  let env: ContainerdTestCluster | undefined;
   const k = (args: string[], input?: string, timeoutMs?: number) => cluster.kubectl(['-n', ns, ...args], { input, timeoutMs });
 
   beforeAll(async () => {
-    // The lock is held from here to afterAll: withHostNetworkLock's fn resolves when afterAll says so.
-    await new Promise<void>((acquired, failed) => {
-      lockHeld = withHostNetworkLock(() => { acquired(); return new Promise<void>((r) => (releaseLock = r)); }).catch(failed);
-    });
-    // A cluster started without the lock (a scenario script run by hand) is waited out too.
-    const unlocked = await waitForNoKitesContainerd(600_000);
-    if (unlocked.length) throw new Error(`another kites containerd still runs after 10 min (data dirs: ${unlocked.join(', ')})`);
-    const others = foreignShims(); // before this file's cluster starts: all of them are others'
-    // Pods of a containerd cluster nobody ran `kites killall` for keep their addresses on cni0: the
-    // same IPs get handed out again here (host-local's records live in each data dir).
-    if (others.length) console.warn(`containerd shims of other clusters are still running (run \`kites killall --data-dir D\` for: ${others.join(', ')}); pod IPs may collide`);
     work = mkdtempSync(join(tmpdir(), 'kites-ctrd-work-'));
-    dataDir = mkdtempSync(join(tmpdir(), 'kites-ctrd-'));
-    const images = join(dataDir, 'agent', 'images');
-    mkdirSync(images, { recursive: true });
-    await exec('python3', [buildImage, join(images, 'busybox.tar')]);
-    await exec('python3', [buildImage, join(images, 'pause.tar'), '--ref', 'kites.local/pause:1', '--entrypoint', '/bin/sleep', '2147483647']);
-    await exec('python3', [buildImage, join(work, 'busybox.tar')]);
-    open = await startRegistry();
-    await open.push(join(work, 'busybox.tar'), 'library/busybox:1.36');
-    if (await bcryptHash('probe')) {
-      locked = await startRegistry({ auth });
-      await locked.push(join(work, 'busybox.tar'), 'private/busybox:1.36');
-    }
-    const registries = join(work, 'registries.yaml');
-    writeFileSync(registries, `mirrors:\n  mirror.example:\n    endpoint: ["http://${open.host}"]\n`);
-    cluster = await startTestCluster({
-      dataDir, readyTimeoutMs: 60_000,
-      args: ['--runtime', 'containerd', '--pause-image', 'kites.local/pause:1', '--private-registry', registries],
+    let registries = '';
+    env = await startContainerdTestCluster({
+      prefix: 'kites-ctrd-', namespace: ns,
+      beforeStart: async () => {
+        const others = foreignShims(); // before this file's cluster starts: all of them are others'
+        // Pods of a containerd cluster nobody ran `kites killall` for keep their addresses on cni0: the
+        // same IPs get handed out again here (host-local's records live in each data dir).
+        if (others.length) console.warn(`containerd shims of other clusters are still running (run \`kites killall --data-dir D\` for: ${others.join(', ')}); pod IPs may collide`);
+        await exec('python3', [buildImage, join(work, 'busybox.tar')]);
+        open = await startRegistry();
+        await open.push(join(work, 'busybox.tar'), 'library/busybox:1.36');
+        if (await bcryptHash('probe')) {
+          locked = await startRegistry({ auth });
+          await locked.push(join(work, 'busybox.tar'), 'private/busybox:1.36');
+        }
+        registries = join(work, 'registries.yaml');
+        writeFileSync(registries, `mirrors:\n  mirror.example:\n    endpoint: ["http://${open.host}"]\n`);
+      },
+      args: () => ['--private-registry', registries],
     });
-    await waitFor('node Ready', async () => (await cluster.kubectl(['get', 'nodes', '-o', 'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status}'])).stdout === 'True', 60_000);
-    await cluster.kubectl(['create', 'ns', ns]);
-    await waitFor('service account', async () => (await k(['get', 'sa', 'default'])).code === 0, 20_000);
+    cluster = env.cluster;
+    dataDir = env.dataDir;
   }, 1_700_000);
 
   afterAll(async () => {
     try {
-      await cluster?.stop({ keepDataDir: true });
-      if (dataDir) await runKites(['killall', '--data-dir', dataDir], { timeoutMs: 120_000 });
+      await env?.stop();
       await open?.stop();
       await locked?.stop();
     } finally {
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
       if (work) rmSync(work, { recursive: true, force: true });
-      releaseLock();
-      await lockHeld;
     }
   }, 240_000);
 

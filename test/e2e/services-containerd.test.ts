@@ -6,36 +6,22 @@
 // the client's address; cluster DNS answers over TCP and truncates a large UDP answer. The whole
 // file holds the host-network lock; `kites killall` runs after the cluster stops.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runKites, startTestCluster, type TestCluster } from './helpers/cluster.js';
-import { waitForNoKitesContainerd, withHostNetworkLock } from './helpers/host-lock.js';
+import type { TestCluster } from './helpers/cluster.js';
+import { containerdMissing, startContainerdTestCluster, type ContainerdTestCluster } from './helpers/containerd-cluster.js';
 import { waitFor } from './helpers/net-probes.js';
 
-const buildImage = join(repoRoot, '../shared/acceptance/images/build-busybox-image.py');
 const image = 'docker.io/library/busybox:1.36';
 const ns = 'svc-ctrd';
 const clusterDns = '10.43.0.10';
 
-function containerdMissing(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not root';
-  for (const bin of ['/usr/bin/containerd', '/usr/sbin/runc', '/usr/bin/busybox', '/usr/bin/python3', '/usr/bin/dig']) if (!existsSync(bin)) return `${bin} missing`;
-  if (!existsSync('/usr/lib/cni/bridge') && !existsSync('/opt/cni/bin/bridge')) return 'CNI plugins missing';
-  if (!existsSync(buildImage)) return `${buildImage} missing (shared/ not beside the checkout)`;
-  return undefined;
-}
-
-const missing = containerdMissing();
+const missing = containerdMissing(['/usr/bin/dig']);
 
 interface Pod { status?: { phase?: string; podIP?: string } }
 
 describe.skipIf(missing !== undefined)(`Services on the containerd runtime${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let cluster: TestCluster;
-  let dataDir: string;
-  let releaseLock = () => {};
-  let lockHeld: Promise<void> = Promise.resolve();
+  let env: ContainerdTestCluster | undefined;
   const k = (args: string[], input?: string, timeoutMs?: number) => cluster.kubectl(['-n', ns, ...args], { input, timeoutMs });
   const apply = async (obj: Record<string, unknown>) => {
     const r = await k(['apply', '-f', '-'], JSON.stringify(obj));
@@ -65,35 +51,13 @@ describe.skipIf(missing !== undefined)(`Services on the containerd runtime${miss
   }
 
   beforeAll(async () => {
-    await new Promise<void>((acquired, failed) => {
-      lockHeld = withHostNetworkLock(() => { acquired(); return new Promise<void>((r) => (releaseLock = r)); }).catch(failed);
-    });
-    const unlocked = await waitForNoKitesContainerd(600_000);
-    if (unlocked.length) throw new Error(`another kites containerd still runs after 10 min (data dirs: ${unlocked.join(', ')})`);
-    dataDir = mkdtempSync(join(tmpdir(), 'kites-svc-ctrd-'));
-    const images = join(dataDir, 'agent', 'images');
-    mkdirSync(images, { recursive: true });
-    await run('python3', [buildImage, join(images, 'busybox.tar')]);
-    await run('python3', [buildImage, join(images, 'pause.tar'), '--ref', 'kites.local/pause:1', '--entrypoint', '/bin/sleep', '2147483647']);
     // Pods reach the API server at the pod gateway (10.42.0.1): it must listen beyond loopback.
-    cluster = await startTestCluster({
-      dataDir, proxy: true, readyTimeoutMs: 60_000,
-      args: ['--runtime', 'containerd', '--pause-image', 'kites.local/pause:1', '--bind-address', '0.0.0.0'],
-    });
-    await waitFor('node Ready', async () => (await cluster.kubectl(['get', 'nodes', '-o', 'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status}'])).stdout === 'True', 60_000);
-    await cluster.kubectl(['create', 'ns', ns]);
-    await waitFor('service account', async () => (await k(['get', 'sa', 'default'])).code === 0, 20_000);
+    env = await startContainerdTestCluster({ prefix: 'kites-svc-ctrd-', namespace: ns, proxy: true, args: ['--bind-address', '0.0.0.0'] });
+    cluster = env.cluster;
   }, 1_700_000);
 
   afterAll(async () => {
-    try {
-      await cluster?.stop({ keepDataDir: true });
-      if (dataDir) await runKites(['killall', '--data-dir', dataDir], { timeoutMs: 120_000 });
-    } finally {
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-      releaseLock();
-      await lockHeld;
-    }
+    await env?.stop();
   }, 240_000);
 
   it('default/kubernetes points at the pod gateway; a pod calls https://kubernetes.default.svc with its service-account token', async () => {

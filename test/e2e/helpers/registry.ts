@@ -22,19 +22,12 @@ export interface LocalRegistry {
   stop(): Promise<void>;
 }
 
+import { freePort } from './net-probes.js';
+
+export { freePort };
+
 export interface RegistryAuth { username: string; password: string }
 
-/** Resolves with a free TCP port on 127.0.0.1 (closed again, so a small race is possible). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A bcrypt hash of `password` (docker-registry's htpasswd accepts bcrypt only), or undefined if nothing here makes one. */
 export async function bcryptHash(password: string): Promise<string | undefined> {
